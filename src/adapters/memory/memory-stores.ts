@@ -1,0 +1,196 @@
+/**
+ * In-memory implementations of the store ports: unit-test fakes and the in-process benchmark's baseline.
+ * Node runs one callback at a time, so each method body below is atomic, which is the property the DynamoDB
+ * adapters get from conditional writes.
+ */
+import { KakuninError, notFound } from '../../core/errors.js';
+import type {
+  AgentRecord,
+  ApiKeyRecord,
+  CaRecord,
+  CertificateRecord,
+  RevocationReason,
+  TenantRecord,
+} from '../../core/model.js';
+import type {
+  AgentStore,
+  ApiKeyStore,
+  CaStore,
+  CertificateStore,
+  NonceStore,
+  Page,
+  RevocationResult,
+  VelocityRequest,
+  VelocityResult,
+  VelocityStore,
+} from '../../ports.js';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class MemoryAgentStore implements AgentStore {
+  private readonly agents = new Map<string, AgentRecord>();
+
+  async create(agent: AgentRecord): Promise<void> {
+    const key = `${agent.tenantId}/${agent.id}`;
+    if (this.agents.has(key)) throw new KakuninError('CONFLICT', 'agent exists');
+    this.agents.set(key, clone(agent));
+  }
+
+  async get(tenantId: string, id: string): Promise<AgentRecord | undefined> {
+    const found = this.agents.get(`${tenantId}/${id}`);
+    return found && clone(found);
+  }
+
+  async list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
+    const all = [...this.agents.values()]
+      .filter((a) => a.tenantId === tenantId)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const start = cursor ? all.findIndex((a) => a.id > cursor) : 0;
+    const items = start < 0 ? [] : all.slice(start, start + limit);
+    const last = items.at(-1);
+    const more = start >= 0 && start + limit < all.length;
+    return more && last ? { items: clone(items), nextCursor: last.id } : { items: clone(items) };
+  }
+
+  async update(tenantId: string, id: string, patch: Partial<AgentRecord>): Promise<AgentRecord> {
+    const key = `${tenantId}/${id}`;
+    const found = this.agents.get(key);
+    if (!found) throw notFound('agent');
+    const updated = { ...found, ...clone(patch) };
+    this.agents.set(key, updated);
+    return clone(updated);
+  }
+}
+
+export class MemoryCertificateStore implements CertificateStore {
+  private readonly certs = new Map<string, CertificateRecord>();
+
+  async put(record: CertificateRecord): Promise<void> {
+    const key = `${record.tenantId}/${record.fingerprint}`;
+    if (this.certs.has(key)) throw new KakuninError('CONFLICT', 'certificate exists');
+    this.certs.set(key, clone(record));
+  }
+
+  async get(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined> {
+    const found = this.certs.get(`${tenantId}/${fingerprint}`);
+    return found && clone(found);
+  }
+
+  async getMany(tenantId: string, fingerprints: string[]): Promise<CertificateRecord[]> {
+    return fingerprints.flatMap((fp) => {
+      const found = this.certs.get(`${tenantId}/${fp}`);
+      return found ? [clone(found)] : [];
+    });
+  }
+
+  async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult> {
+    const found = this.certs.get(`${tenantId}/${fingerprint}`);
+    if (!found) throw notFound('certificate');
+    if (found.status === 'revoked' && found.revokedAt !== undefined && found.revocationReason !== undefined) {
+      return { revokedAt: found.revokedAt, reason: found.revocationReason, changed: false };
+    }
+    found.status = 'revoked';
+    found.revokedAt = at;
+    found.revocationReason = reason;
+    return { revokedAt: at, reason, changed: true };
+  }
+
+  async listChildren(tenantId: string, parentFingerprint: string): Promise<CertificateRecord[]> {
+    return this.where((c) => c.tenantId === tenantId && c.parentFingerprint === parentFingerprint);
+  }
+
+  async listByAgent(tenantId: string, agentId: string): Promise<CertificateRecord[]> {
+    return this.where((c) => c.tenantId === tenantId && c.agentId === agentId);
+  }
+
+  async listRevoked(tenantId: string): Promise<CertificateRecord[]> {
+    return this.where((c) => c.tenantId === tenantId && c.status === 'revoked');
+  }
+
+  private where(predicate: (c: CertificateRecord) => boolean): CertificateRecord[] {
+    return [...this.certs.values()].filter(predicate).map(clone);
+  }
+}
+
+export class MemoryApiKeyStore implements ApiKeyStore {
+  private readonly keys = new Map<string, ApiKeyRecord>();
+
+  async put(record: ApiKeyRecord): Promise<void> {
+    if (this.keys.has(record.keyHash)) throw new KakuninError('CONFLICT', 'api key exists');
+    this.keys.set(record.keyHash, clone(record));
+  }
+
+  async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const found = this.keys.get(keyHash);
+    return found && clone(found);
+  }
+}
+
+export class MemoryCaStore implements CaStore {
+  private root: CaRecord | undefined;
+  private readonly tenants = new Map<string, TenantRecord>();
+  private readonly crlNumbers = new Map<string, bigint>();
+
+  async getRoot(): Promise<CaRecord | undefined> {
+    return this.root && clone(this.root);
+  }
+
+  async putRoot(root: CaRecord): Promise<CaRecord> {
+    this.root ??= clone(root);
+    return clone(this.root);
+  }
+
+  async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    const found = this.tenants.get(tenantId);
+    return found && clone(found);
+  }
+
+  async putTenant(tenant: TenantRecord): Promise<TenantRecord> {
+    if (!this.tenants.has(tenant.id)) this.tenants.set(tenant.id, clone(tenant));
+    return clone(this.tenants.get(tenant.id)!);
+  }
+
+  async nextCrlNumber(tenantId: string): Promise<bigint> {
+    const next = (this.crlNumbers.get(tenantId) ?? 0n) + 1n;
+    this.crlNumbers.set(tenantId, next);
+    return next;
+  }
+}
+
+export class MemoryNonceStore implements NonceStore {
+  private readonly nonces = new Map<string, number>();
+
+  async claim(tenantId: string, fingerprint: string, nonce: string, now: number, expiresAt: number): Promise<boolean> {
+    const key = `${tenantId}/${fingerprint}/${nonce}`;
+    const seenUntil = this.nonces.get(key);
+    if (seenUntil !== undefined && seenUntil >= now) return false;
+    this.nonces.set(key, expiresAt);
+    return true;
+  }
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export class MemoryVelocityStore implements VelocityStore {
+  private readonly hourly = new Map<string, number[]>();
+  private readonly daily = new Map<string, number>();
+
+  async consume(request: VelocityRequest): Promise<VelocityResult> {
+    const certKey = `${request.tenantId}/${request.fingerprint}`;
+    const recent = (this.hourly.get(certKey) ?? []).filter((t) => t > request.at - HOUR_MS);
+    const dayKey = `${certKey}/${Math.floor(request.at / DAY_MS)}`;
+    const volume = this.daily.get(dayKey) ?? 0;
+    if (request.maxTransactionsPerHour !== undefined && recent.length + 1 > request.maxTransactionsPerHour) {
+      return { ok: false, limit: 'maxTransactionsPerHour' };
+    }
+    const amount = request.amount ?? 0;
+    if (request.maxDailyVolume !== undefined && volume + amount > request.maxDailyVolume) {
+      return { ok: false, limit: 'maxDailyVolume' };
+    }
+    recent.push(request.at);
+    this.hourly.set(certKey, recent);
+    this.daily.set(dayKey, volume + amount);
+    return { ok: true };
+  }
+}

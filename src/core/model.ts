@@ -1,0 +1,191 @@
+/**
+ * Domain records shared by core, adapters and handlers. Plain data: no methods, no AWS types.
+ * Times are epoch milliseconds inside the system and RFC 3339 strings only at the HTTP edge.
+ */
+
+/** Contract §3. An absent field places no limit; an empty list allows nothing. */
+export interface Scope {
+  maxTransactionSize?: number;
+  /** ISO 4217 code; the issuer normalises an absent currency to "EUR". */
+  currency?: string;
+  allowedCounterparties?: string[];
+  allowedActions?: string[];
+  allowedRegions?: string[];
+  maxTransactionsPerHour?: number;
+  maxDailyVolume?: number;
+}
+
+export const DEFAULT_CURRENCY = 'EUR';
+
+export type AgentMode = 'observe' | 'enforce';
+export type AgentStatus = 'active' | 'suspended';
+
+export interface AgentRecord {
+  tenantId: string;
+  id: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  mode: AgentMode;
+  warningThreshold: number;
+  anomalyThreshold: number;
+  status: AgentStatus;
+  createdAt: number;
+  parentAgentId?: string;
+}
+
+/** Key specs a service-held key may have (contract §3 allows ECC_NIST_P256 and RSA_2048 for agents). */
+export type KeySpec = 'ECC_NIST_P256' | 'RSA_2048' | 'RSA_4096';
+
+/** The algorithm family of a certificate's public key; decides how action signatures are verified. */
+export type PublicKeyAlgorithm = 'ECDSA_P256' | 'RSA';
+
+export type RevocationReason = 'keyCompromise' | 'superseded' | 'cessationOfOperation' | 'anomaly' | 'unspecified';
+
+export interface CertificateRecord {
+  tenantId: string;
+  /** `sha256:` + 64 lowercase hex of the DER. */
+  fingerprint: string;
+  /** Lowercase hex, 32 digits (16 random bytes). */
+  serialNumber: string;
+  agentId: string;
+  pem: string;
+  /** SPKI PEM of the subject key. */
+  publicKeyPem: string;
+  publicKeyAlgorithm: PublicKeyAlgorithm;
+  scope: Scope;
+  notBefore: number;
+  notAfter: number;
+  parentFingerprint?: string;
+  /**
+   * Fingerprints of every ancestor, nearest parent last. Stored on the record so that "is any ancestor revoked?"
+   * is one batch read of known keys, however deep or wide the tree grows (see docs/adr).
+   */
+  ancestors: string[];
+  /** Key held by the service's KeyVault (KMS key ARN when deployed); absent when the agent brought a CSR. */
+  keyRef?: string;
+  keySpec?: KeySpec;
+  status: 'active' | 'revoked';
+  revokedAt?: number;
+  revocationReason?: RevocationReason;
+  createdAt: number;
+}
+
+export type ApiKeyRole = 'admin' | 'verifier' | 'agent';
+
+export interface ApiKeyRecord {
+  tenantId: string;
+  id: string;
+  role: ApiKeyRole;
+  agentId?: string;
+  /** Lowercase hex SHA-256 of the full key; the key itself is never stored. */
+  keyHash: string;
+  createdAt: number;
+}
+
+/** The CA material of one tenant (its issuing CA) or of the deployment (the root). */
+export interface CaRecord {
+  /** KeyVault key id of the CA's signing key. */
+  keyId: string;
+  keySpec: KeySpec;
+  certPem: string;
+  fingerprint: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export interface TenantRecord {
+  id: string;
+  createdAt: number;
+  issuingCa: CaRecord;
+}
+
+/** Contract §4: the signed-action envelope. */
+export interface ActionPayload {
+  action: string;
+  amount?: number;
+  currency?: string;
+  counterparty?: string;
+  region?: string;
+  [field: string]: unknown;
+}
+
+export interface UnsignedEnvelope {
+  payload: ActionPayload;
+  certificateFingerprint: string;
+  timestamp: number;
+  nonce: string;
+}
+
+export interface SignedEnvelope extends UnsignedEnvelope {
+  /** Standard base64 of a DER ECDSA or PKCS#1 v1.5 RSA signature over JCS(envelope without signature). */
+  signature: string;
+}
+
+export type RiskBand = 'low' | 'medium' | 'high' | 'critical';
+
+/** Contract §6: band edges are fixed. */
+export function riskBand(score: number): RiskBand {
+  if (score < 0.3) return 'low';
+  if (score < 0.75) return 'medium';
+  if (score < 0.85) return 'high';
+  return 'critical';
+}
+
+export interface RiskSnapshot {
+  score: number;
+  band: RiskBand;
+  updatedAt: number;
+}
+
+export type AuditType =
+  | 'action.verified'
+  | 'action.rejected'
+  | 'certificate.issued'
+  | 'certificate.revoked'
+  | 'agent.created'
+  | 'agent.updated'
+  | 'api_key.created';
+
+/** What a caller hands to the Ledger; the ledger assigns id, seq, createdAt and the hash links. */
+export interface AuditEntryInput {
+  tenantId: string;
+  actorId: string;
+  type: AuditType;
+  errorCode?: string;
+  payload?: unknown;
+  signature?: string;
+  certificateFingerprint?: string;
+  nonce?: string;
+  timestamp?: number;
+  riskScore?: number;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  id: string;
+  seq: number;
+  createdAt: number;
+  hash: string;
+  prevHash: string;
+}
+
+/** Handed to the ActionStream after a successful verification; feeds the behavioural pipeline. */
+export interface VerifiedAction {
+  tenantId: string;
+  agentId: string;
+  certificateFingerprint: string;
+  auditId: string;
+  payload: ActionPayload;
+  timestamp: number;
+  verifiedAt: number;
+}
+
+export type EventType = 'certificate.issued' | 'agent.pre_revocation_warning' | 'agent.certificate_revoked';
+
+/** Contract §5. */
+export interface KakuninEvent {
+  id: string;
+  type: EventType;
+  createdAt: string;
+  tenantId: string;
+  data: Record<string, unknown>;
+}

@@ -1,0 +1,169 @@
+/**
+ * The interfaces core needs. Core never imports an adapter; adapters (aws/, local/, memory/) implement these.
+ * Every method may reject with a DependencyError (→ 503, no effect); core fails closed on any rejection.
+ */
+import type {
+  AgentRecord,
+  ApiKeyRecord,
+  AuditEntry,
+  AuditEntryInput,
+  CaRecord,
+  CertificateRecord,
+  KakuninEvent,
+  KeySpec,
+  RevocationReason,
+  RiskSnapshot,
+  TenantRecord,
+  VerifiedAction,
+} from './core/model.js';
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export interface Random {
+  bytes(length: number): Uint8Array;
+}
+
+export type SigningAlgorithm = 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256';
+
+export interface KeyTags {
+  tenantId: string;
+  /** What the key is for: the deployment's root CA, a tenant's issuing CA, or one agent. */
+  purpose: 'root-ca' | 'issuing-ca' | 'agent';
+  agentId?: string;
+}
+
+/**
+ * An asymmetric signing key store whose private keys never leave it (AWS KMS when deployed).
+ * `sign` takes the message and signs its SHA-256 digest: the KMS adapter hashes locally and sends only the digest
+ * (`MessageType: 'DIGEST'`, so no 4 KiB RAW cap and the message never leaves the process). ECDSA signatures come back
+ * DER-encoded, exactly as KMS returns them; callers that need raw r‖s (WebCrypto, @peculiar/x509) convert with
+ * core/crypto/ecdsa-format. (A digest-in port was tried first: node:crypto cannot ECDSA-sign a precomputed digest.)
+ */
+export interface KeyVault {
+  /** Creates a SIGN_VERIFY key and returns its id (a KMS key ARN when deployed). */
+  createKey(spec: KeySpec, tags: KeyTags): Promise<string>;
+  /** SubjectPublicKeyInfo DER of the key. */
+  getPublicKey(keyId: string): Promise<Uint8Array>;
+  sign(keyId: string, message: Uint8Array, algorithm: SigningAlgorithm): Promise<Uint8Array>;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface AgentStore {
+  /** Fails with CONFLICT if the id exists. */
+  create(agent: AgentRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<AgentRecord | undefined>;
+  list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>>;
+  /** Replaces the mutable fields; NOT_FOUND if absent. Returns the stored record. */
+  update(
+    tenantId: string,
+    id: string,
+    patch: Partial<Pick<AgentRecord, 'mode' | 'warningThreshold' | 'anomalyThreshold' | 'metadata' | 'status'>>,
+  ): Promise<AgentRecord>;
+}
+
+export interface RevocationResult {
+  /** The first revocation's time and reason: revocation is idempotent and never rewritten. */
+  revokedAt: number;
+  reason: RevocationReason;
+  /** True when this call made the revocation, false when it was already revoked. */
+  changed: boolean;
+}
+
+export interface CertificateStore {
+  /** Conditional on the fingerprint being new. */
+  put(record: CertificateRecord): Promise<void>;
+  get(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined>;
+  /** One batch read; unknown fingerprints are simply absent from the result. */
+  getMany(tenantId: string, fingerprints: string[]): Promise<CertificateRecord[]>;
+  /** Conditional write: a revoked certificate never becomes active again. NOT_FOUND if absent. */
+  revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult>;
+  listChildren(tenantId: string, parentFingerprint: string): Promise<CertificateRecord[]>;
+  listByAgent(tenantId: string, agentId: string): Promise<CertificateRecord[]>;
+  /** Certificates revoked directly (not their descendants): the CRL builder expands descendants itself. */
+  listRevoked(tenantId: string): Promise<CertificateRecord[]>;
+}
+
+export interface ApiKeyStore {
+  put(record: ApiKeyRecord): Promise<void>;
+  getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+}
+
+export interface CaStore {
+  getRoot(): Promise<CaRecord | undefined>;
+  /** Conditional: returns the stored root, which is the argument unless another writer won the race. */
+  putRoot(root: CaRecord): Promise<CaRecord>;
+  getTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  /** Conditional on the tenant being new; returns the stored record (the winner of a race). */
+  putTenant(tenant: TenantRecord): Promise<TenantRecord>;
+  /** Atomically increments and returns the tenant's CRL number (first call returns 1). */
+  nextCrlNumber(tenantId: string): Promise<bigint>;
+}
+
+export interface NonceStore {
+  /**
+   * Claims `nonce` for `fingerprint`. Resolves true for exactly one of any number of concurrent claims of the same
+   * pair; false if it was claimed before and has not expired. `expiresAt` is epoch ms.
+   */
+  claim(tenantId: string, fingerprint: string, nonce: string, now: number, expiresAt: number): Promise<boolean>;
+}
+
+export interface VelocityRequest {
+  tenantId: string;
+  fingerprint: string;
+  /** Epoch ms of the verification (the verifier's clock). */
+  at: number;
+  /** Adds to the UTC day's volume when present. */
+  amount?: number;
+  maxTransactionsPerHour?: number;
+  maxDailyVolume?: number;
+}
+
+export type VelocityResult = { ok: true } | { ok: false; limit: 'maxTransactionsPerHour' | 'maxDailyVolume' };
+
+export interface VelocityStore {
+  /**
+   * Counts one transaction (and its amount) if, and only if, neither limit would be exceeded; atomic across
+   * concurrent verifiers, so they can never overshoot together. A refused request consumes nothing.
+   */
+  consume(request: VelocityRequest): Promise<VelocityResult>;
+}
+
+export interface AuditQuery {
+  actorId?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export type LedgerVerification =
+  | { valid: true; entries: number; head: { seq: number; hash: string } | null }
+  | { valid: false; entries: number; firstInvalidSeq: number; reason: string };
+
+/** Append-only, hash-chained per tenant. No method updates or deletes an entry. */
+export interface Ledger {
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>>;
+  verify(tenantId: string): Promise<LedgerVerification>;
+}
+
+/** Verified actions flow here (Kinesis when deployed) for the behavioural pipeline. */
+export interface ActionStream {
+  publish(action: VerifiedAction): Promise<void>;
+}
+
+export interface EventPublisher {
+  publish(event: KakuninEvent): Promise<void>;
+}
+
+/** Reads an agent's current risk score; the monitoring work fills it. Undefined means no score yet. */
+export interface RiskReader {
+  current(tenantId: string, agentId: string): Promise<RiskSnapshot | undefined>;
+}
