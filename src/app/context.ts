@@ -1,0 +1,47 @@
+/**
+ * The composition contract between the runtimes and the handlers. A runtime (Lambda: src/app/aws-context.ts; local
+ * mode: src/local/local-context.ts) builds the `Ports`; `assembleContext` (src/app/assemble.ts) wires the core
+ * services on top; handlers receive the resulting `AppContext` and nothing else.
+ */
+import type { ActionVerifierService, CertificateAuthorityService } from '../core/services.js';
+import type {
+  ActionStream,
+  AgentStore,
+  ApiKeyStore,
+  CaStore,
+  CertificateStore,
+  Clock,
+  EventPublisher,
+  KeyVault,
+  Ledger,
+  NonceStore,
+  Random,
+  RiskReader,
+  VelocityStore,
+} from '../ports.js';
+import type { AppConfig } from './config.js';
+
+export interface Ports {
+  clock: Clock;
+  random: Random;
+  vault: KeyVault;
+  agents: AgentStore;
+  certificates: CertificateStore;
+  apiKeys: ApiKeyStore;
+  caStore: CaStore;
+  nonces: NonceStore;
+  velocity: VelocityStore;
+  ledger: Ledger;
+  stream: ActionStream;
+  events: EventPublisher;
+  risk: RiskReader;
+}
+
+export interface AppContext extends Ports {
+  config: AppConfig;
+  ca: CertificateAuthorityService;
+  verifier: ActionVerifierService;
+}
+
+/** Handlers take a provider so a Lambda builds its context once per container, lazily, outside the handler body. */
+export type ContextProvider = () => Promise<AppContext>;
