@@ -16,9 +16,18 @@ export function ecdsaDerToRaw(der: Uint8Array): Uint8Array {
   return new Uint8Array(raw);
 }
 
-/** Raw r‖s (64 bytes for P-256) → DER. */
+/** Order of the P-256 group: valid r and s lie in [1, n). */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+
+/** Raw r‖s (64 bytes for P-256) → DER. Refuses r or s outside [1, n), which no valid signature has. */
 export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   if (raw.length !== 64) throw new Error('a raw P-256 signature is 64 bytes');
+  for (const half of [raw.subarray(0, 32), raw.subarray(32)]) {
+    const value = toBigInt(half);
+    if (value === 0n || value >= P256_ORDER) throw new Error('r and s must lie in [1, n)');
+  }
   const der = formatter.toAsnSignature(P256, new Uint8Array(raw));
   if (der === null) throw new Error('cannot encode ECDSA signature');
   return new Uint8Array(der);
