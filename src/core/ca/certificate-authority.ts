@@ -1,0 +1,136 @@
+/**
+ * The certificate authority service (issue 2). Issuance is a pipeline in the manner of smallstep's signX509:
+ * key binding → template → scope validation → sub-agent narrowing → sign through the vault → parse back and check →
+ * store. Every private key involved stays in the KeyVault.
+ */
+import 'reflect-metadata';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CRLNumber, id_ce_cRLNumber } from '@peculiar/asn1-x509';
+import {
+  AuthorityKeyIdentifierExtension,
+  Extension,
+  SubjectKeyIdentifierExtension,
+  X509CrlGenerator,
+} from '@peculiar/x509';
+import type { CaStore, CertificateStore, Clock, KeyVault, Random } from '../../ports.js';
+import { KakuninError, notFound } from '../errors.js';
+import type { CertificateRecord, RevocationReason } from '../model.js';
+import { DEFAULT_SCOPE_OID, registerScopeExtension } from '../scope/scope-extension.js';
+import type {
+  CertificateAuthorityService,
+  CertificateState,
+  IssueCertificateRequest,
+  IssuedCertificate,
+} from '../services.js';
+import { CaHierarchy } from './ca-hierarchy.js';
+import { certificateState } from './certificate-state.js';
+import { collectCrlEntries } from './crl-entries.js';
+import { IssuancePipeline } from './issuance-pipeline.js';
+import { DAY_MS, toWholeSeconds } from './validity.js';
+import { createVaultCrypto } from './vault-crypto.js';
+
+export interface CertificateAuthorityConfig {
+  /** OID of the scope extension. @default '1.3.6.1.4.1.32473.1.1' (documentation PEN; see docs/ca.md) */
+  scopeOid?: string;
+  /** CRL distribution point written into agent certificates, e.g. `https://api.example/v1/crl?tenant=${id}`. */
+  crlUrl: (tenantId: string) => string;
+  /** @default 20 */
+  rootValidityYears?: number;
+  /** @default 5 (clamped to the root's notAfter) */
+  issuingValidityYears?: number;
+  /** nextUpdate − thisUpdate of generated CRLs. @default 24 h */
+  crlValidityMs?: number;
+}
+
+export interface CertificateAuthorityDeps {
+  vault: KeyVault;
+  caStore: CaStore;
+  certificates: CertificateStore;
+  clock: Clock;
+  random: Random;
+  config: CertificateAuthorityConfig;
+}
+
+export class CertificateAuthority implements CertificateAuthorityService {
+  private readonly hierarchy: CaHierarchy;
+  private readonly pipeline: IssuancePipeline;
+  private readonly crypto: Crypto;
+
+  constructor(private readonly deps: CertificateAuthorityDeps) {
+    const scopeOid = deps.config.scopeOid ?? DEFAULT_SCOPE_OID;
+    registerScopeExtension(scopeOid);
+    this.crypto = createVaultCrypto(deps.vault);
+    this.hierarchy = new CaHierarchy({
+      ...deps,
+      crypto: this.crypto,
+      rootValidityYears: deps.config.rootValidityYears ?? 20,
+      issuingValidityYears: deps.config.issuingValidityYears ?? 5,
+    });
+    this.pipeline = new IssuancePipeline({ ...deps, crypto: this.crypto, hierarchy: this.hierarchy, scopeOid });
+  }
+
+  async ensureRoot(): Promise<void> {
+    await this.hierarchy.rootCa();
+  }
+
+  async ensureTenant(tenantId: string): Promise<void> {
+    await this.hierarchy.issuingCa(tenantId);
+  }
+
+  issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
+    return this.pipeline.issue(request);
+  }
+
+  async state(tenantId: string, fingerprint: string): Promise<{ record: CertificateRecord; state: CertificateState }> {
+    const record = await this.deps.certificates.get(tenantId, fingerprint);
+    if (!record) throw notFound('certificate');
+    const ancestors = record.ancestors.length ? await this.deps.certificates.getMany(tenantId, record.ancestors) : [];
+    return { record, state: certificateState(record, ancestors, this.deps.clock.now()) };
+  }
+
+  async revoke(
+    tenantId: string,
+    fingerprint: string,
+    reason: RevocationReason,
+  ): Promise<{ revokedAt: number; reason: RevocationReason; changed: boolean }> {
+    const result = await this.deps.certificates.revoke(tenantId, fingerprint, reason, this.deps.clock.now());
+    return { revokedAt: result.revokedAt, reason: result.reason, changed: result.changed };
+  }
+
+  /** Signed by the issuing CA through the vault: CRL number, AKI, thisUpdate = now, nextUpdate = now + 24 h. */
+  async crl(tenantId: string): Promise<Uint8Array> {
+    const issuing = await this.hierarchy.issuingCa(tenantId);
+    const entries = await collectCrlEntries(this.deps.certificates, tenantId);
+    const crlNumber = await this.deps.caStore.nextCrlNumber(tenantId);
+    if (crlNumber > BigInt(Number.MAX_SAFE_INTEGER)) throw new KakuninError('UNAVAILABLE', 'CRL number overflow');
+    const ski = issuing.certificate.getExtension(SubjectKeyIdentifierExtension);
+    if (!ski) throw new KakuninError('UNAVAILABLE', 'issuing CA has no subject key identifier');
+    const thisUpdate = toWholeSeconds(this.deps.clock.now());
+    const crl = await X509CrlGenerator.create(
+      {
+        issuer: issuing.certificate.subjectName,
+        thisUpdate: new Date(thisUpdate),
+        nextUpdate: new Date(thisUpdate + (this.deps.config.crlValidityMs ?? DAY_MS)),
+        signingKey: issuing.key,
+        signingAlgorithm: issuing.key.x509SigningAlgorithm,
+        extensions: [
+          new AuthorityKeyIdentifierExtension(ski.keyId, false),
+          new Extension(id_ce_cRLNumber, false, AsnConvert.serialize(new CRLNumber(Number(crlNumber)))),
+        ],
+        entries: entries.map((entry) => ({
+          serialNumber: entry.serialNumber,
+          revocationDate: new Date(toWholeSeconds(entry.revokedAt)),
+          reason: entry.reason,
+        })),
+      },
+      this.crypto,
+    );
+    return new Uint8Array(crl.rawData);
+  }
+
+  async chainPem(tenantId: string): Promise<string> {
+    const issuing = await this.hierarchy.issuingCa(tenantId);
+    const root = await this.hierarchy.rootCa();
+    return `${issuing.record.certPem.trim()}\n${root.record.certPem.trim()}\n`;
+  }
+}
