@@ -32,7 +32,8 @@ export async function opsPerSecond(
 }
 
 export function result(bench: string, opsPerSec: number, baseline: string, baselineOpsPerSec: number): BenchResult {
-  const round = (n: number) => Math.round(n * 100) / 100;
+  // Significant digits, not decimal places: a ratio of 0.0046 must not print as 0.
+  const round = (n: number) => Number(n.toPrecision(3));
   return {
     bench,
     ops_per_sec: round(opsPerSec),
