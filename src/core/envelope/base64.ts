@@ -1,0 +1,26 @@
+/**
+ * Strict base64 for envelope signatures (contract §4: "standard base64"). Node's decoder is lenient: it skips
+ * whitespace and invalid characters, accepts missing padding and the URL-safe alphabet, and ignores non-zero padding
+ * bits. A lenient decoder gives one signature many spellings, so the verifier accepts exactly one: the canonical
+ * encoding that re-encodes to the same text.
+ */
+
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes canonical, padded, standard-alphabet base64; undefined for anything else (including the empty string). */
+export function decodeStrictBase64(text: string): Uint8Array | undefined {
+  if (text.length === 0 || !STANDARD_BASE64.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  // Non-zero bits in the last character's padding decode to the same bytes; re-encoding exposes them.
+  if (bytes.toString('base64') !== text) return undefined;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function encodeBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** Unpadded base64url (RFC 4648 §5): the nonce alphabet of contract §4 is a superset of it. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}

@@ -1,0 +1,46 @@
+/**
+ * What the pipeline writes to the audit ledger for each verification naming a known certificate, and the default
+ * report of a stream publish failure.
+ */
+import type { AuditEntryInput, CertificateRecord, SignedEnvelope } from '../model.js';
+import type { Rejection } from './rejection.js';
+
+/** Ledger entry of one verification: `action.verified`, or `action.rejected` with the contract code. */
+export function auditEntryFor(
+  tenantId: string,
+  record: CertificateRecord,
+  envelope: SignedEnvelope,
+  riskScore: number,
+  rejection: Rejection | undefined,
+): AuditEntryInput {
+  return {
+    tenantId,
+    actorId: record.agentId,
+    type: rejection === undefined ? 'action.verified' : 'action.rejected',
+    ...(rejection === undefined ? {} : { errorCode: rejection.code }),
+    payload: envelope.payload,
+    signature: envelope.signature,
+    certificateFingerprint: envelope.certificateFingerprint,
+    nonce: envelope.nonce,
+    timestamp: envelope.timestamp,
+    riskScore,
+  };
+}
+
+/** A verified, audited action that did not reach the ActionStream. */
+export interface StreamPublishFailure {
+  tenantId: string;
+  agentId: string;
+  certificateFingerprint: string;
+  auditId: string;
+  error: unknown;
+}
+
+/** Default reporter: ids and the error's name and message only; never the payload or the signature. */
+export function reportToStderr(failure: StreamPublishFailure): void {
+  const { error, ...ids } = failure;
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  process.stderr.write(
+    `${JSON.stringify({ level: 'WARN', message: 'action stream publish failed', ...ids, reason })}\n`,
+  );
+}
