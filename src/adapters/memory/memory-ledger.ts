@@ -18,17 +18,19 @@ export class MemoryLedger implements Ledger {
     }
     const chain = this.chains.get(input.tenantId) ?? [];
     const prev = chain.at(-1);
+    // One JSON round trip: drops undefined fields, as a real store would, and detaches the caller's objects.
     const unhashed = {
-      ...JSON.parse(JSON.stringify(input)),
+      ...(JSON.parse(JSON.stringify(input)) as AuditEntryInput),
       id: `aud_${randomUUID().replaceAll('-', '')}`,
       seq: (prev?.seq ?? 0) + 1,
       createdAt: this.clock.now(),
       prevHash: prev?.hash ?? GENESIS_HASH,
     } as Omit<AuditEntry, 'hash'>;
     const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+    Object.freeze(entry);
     chain.push(entry);
     this.chains.set(input.tenantId, chain);
-    return structuredClone(entry);
+    return entry;
   }
 
   async list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
@@ -40,7 +42,7 @@ export class MemoryLedger implements Ledger {
         (query.from === undefined || e.createdAt >= query.from) &&
         (query.to === undefined || e.createdAt <= query.to),
     );
-    const items = matching.slice(0, query.limit).map((e) => structuredClone(e));
+    const items = matching.slice(0, query.limit);
     const last = items.at(-1);
     return matching.length > query.limit && last ? { items, nextCursor: String(last.seq) } : { items };
   }
@@ -49,7 +51,7 @@ export class MemoryLedger implements Ledger {
     return verifyChain(this.chains.get(tenantId) ?? []);
   }
 
-  /** Test hook: direct access to the stored chain, to simulate tampering. */
+  /** Test hook: direct access to the stored chain, to simulate tampering (entries are frozen: replace them). */
   rawChain(tenantId: string): AuditEntry[] {
     return this.chains.get(tenantId) ?? [];
   }

@@ -1,7 +1,8 @@
 /**
  * In-memory implementations of the store ports: unit-test fakes and the in-process benchmark's baseline.
  * Node runs one callback at a time, so each method body below is atomic, which is the property the DynamoDB
- * adapters get from conditional writes.
+ * adapters get from conditional writes. Records are stored deep-frozen and handed out as they are: a caller that
+ * tried to mutate a stored record would throw, exactly the isolation a real store gives, without a copy per read.
  */
 import { KakuninError, notFound } from '../../core/errors.js';
 import type {
@@ -25,7 +26,16 @@ import type {
   VelocityStore,
 } from '../../ports.js';
 
-const clone = <T>(value: T): T => structuredClone(value);
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Copies on the way in (the caller keeps its object), never on the way out. */
+const clone = <T>(value: T): T => deepFreeze(structuredClone(value));
 
 export class MemoryAgentStore implements AgentStore {
   private readonly agents = new Map<string, AgentRecord>();
@@ -37,8 +47,7 @@ export class MemoryAgentStore implements AgentStore {
   }
 
   async get(tenantId: string, id: string): Promise<AgentRecord | undefined> {
-    const found = this.agents.get(`${tenantId}/${id}`);
-    return found && clone(found);
+    return this.agents.get(`${tenantId}/${id}`);
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
@@ -49,16 +58,16 @@ export class MemoryAgentStore implements AgentStore {
     const items = start < 0 ? [] : all.slice(start, start + limit);
     const last = items.at(-1);
     const more = start >= 0 && start + limit < all.length;
-    return more && last ? { items: clone(items), nextCursor: last.id } : { items: clone(items) };
+    return more && last ? { items, nextCursor: last.id } : { items };
   }
 
   async update(tenantId: string, id: string, patch: Partial<AgentRecord>): Promise<AgentRecord> {
     const key = `${tenantId}/${id}`;
     const found = this.agents.get(key);
     if (!found) throw notFound('agent');
-    const updated = { ...found, ...clone(patch) };
+    const updated = clone({ ...found, ...patch });
     this.agents.set(key, updated);
-    return clone(updated);
+    return updated;
   }
 }
 
@@ -72,26 +81,24 @@ export class MemoryCertificateStore implements CertificateStore {
   }
 
   async get(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined> {
-    const found = this.certs.get(`${tenantId}/${fingerprint}`);
-    return found && clone(found);
+    return this.certs.get(`${tenantId}/${fingerprint}`);
   }
 
   async getMany(tenantId: string, fingerprints: string[]): Promise<CertificateRecord[]> {
     return fingerprints.flatMap((fp) => {
       const found = this.certs.get(`${tenantId}/${fp}`);
-      return found ? [clone(found)] : [];
+      return found ? [found] : [];
     });
   }
 
   async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult> {
-    const found = this.certs.get(`${tenantId}/${fingerprint}`);
+    const key = `${tenantId}/${fingerprint}`;
+    const found = this.certs.get(key);
     if (!found) throw notFound('certificate');
     if (found.status === 'revoked' && found.revokedAt !== undefined && found.revocationReason !== undefined) {
       return { revokedAt: found.revokedAt, reason: found.revocationReason, changed: false };
     }
-    found.status = 'revoked';
-    found.revokedAt = at;
-    found.revocationReason = reason;
+    this.certs.set(key, clone({ ...found, status: 'revoked', revokedAt: at, revocationReason: reason }));
     return { revokedAt: at, reason, changed: true };
   }
 
@@ -108,7 +115,7 @@ export class MemoryCertificateStore implements CertificateStore {
   }
 
   private where(predicate: (c: CertificateRecord) => boolean): CertificateRecord[] {
-    return [...this.certs.values()].filter(predicate).map(clone);
+    return [...this.certs.values()].filter(predicate);
   }
 }
 
@@ -121,8 +128,7 @@ export class MemoryApiKeyStore implements ApiKeyStore {
   }
 
   async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const found = this.keys.get(keyHash);
-    return found && clone(found);
+    return this.keys.get(keyHash);
   }
 }
 
@@ -132,22 +138,21 @@ export class MemoryCaStore implements CaStore {
   private readonly crlNumbers = new Map<string, bigint>();
 
   async getRoot(): Promise<CaRecord | undefined> {
-    return this.root && clone(this.root);
+    return this.root;
   }
 
   async putRoot(root: CaRecord): Promise<CaRecord> {
     this.root ??= clone(root);
-    return clone(this.root);
+    return this.root;
   }
 
   async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
-    const found = this.tenants.get(tenantId);
-    return found && clone(found);
+    return this.tenants.get(tenantId);
   }
 
   async putTenant(tenant: TenantRecord): Promise<TenantRecord> {
     if (!this.tenants.has(tenant.id)) this.tenants.set(tenant.id, clone(tenant));
-    return clone(this.tenants.get(tenant.id)!);
+    return this.tenants.get(tenant.id)!;
   }
 
   async nextCrlNumber(tenantId: string): Promise<bigint> {

@@ -8,8 +8,8 @@ describe('ledger hash chain', () => {
       await ledger.append({ tenantId: 't1', actorId: 'a_1', type: 'action.verified', nonce: `n${i}` });
     }
     expect(await ledger.verify('t1')).toMatchObject({ valid: true, entries: 5, head: { seq: 5 } });
-    const entry = ledger.rawChain('t1')[2]!;
-    entry.nonce = 'tampered';
+    const chain = ledger.rawChain('t1');
+    chain[2] = { ...chain[2]!, nonce: 'tampered' };
     expect(await ledger.verify('t1')).toMatchObject({ valid: false, firstInvalidSeq: 3 });
   });
 
