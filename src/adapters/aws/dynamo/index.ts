@@ -1,0 +1,44 @@
+/** Wires every DynamoDB store from one document client and the configured table names. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  AgentStore,
+  ApiKeyStore,
+  CaStore,
+  CertificateStore,
+  Clock,
+  Ledger,
+  NonceStore,
+  VelocityStore,
+} from '../../../ports.js';
+import { DynamoAgentStore } from './agent-store.js';
+import { DynamoApiKeyStore } from './api-key-store.js';
+import { DynamoCaStore } from './ca-store.js';
+import { DynamoCertificateStore } from './certificate-store.js';
+import { DynamoLedger } from './ledger.js';
+import { DynamoNonceStore } from './nonce-store.js';
+import type { TableNames } from './tables.js';
+import { DynamoVelocityStore } from './velocity-store.js';
+
+export interface DynamoStores {
+  agents: AgentStore;
+  certificates: CertificateStore;
+  apiKeys: ApiKeyStore;
+  caStore: CaStore;
+  nonces: NonceStore;
+  velocity: VelocityStore;
+  ledger: Ledger;
+}
+
+export function createDynamoStores(doc: DynamoDBDocumentClient, tables: TableNames, clock?: Clock): DynamoStores {
+  return {
+    agents: new DynamoAgentStore(doc, tables),
+    certificates: new DynamoCertificateStore(doc, tables),
+    apiKeys: new DynamoApiKeyStore(doc, tables),
+    caStore: new DynamoCaStore(doc, tables),
+    nonces: new DynamoNonceStore(doc, tables),
+    velocity: new DynamoVelocityStore(doc, tables),
+    ledger: new DynamoLedger(doc, tables, clock),
+  };
+}
+
+export { createTables, TABLES, type TableNames } from './tables.js';

@@ -1,0 +1,158 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoVelocityStore } from '../../../src/adapters/aws/dynamo/velocity-store.js';
+import type { VelocityRequest } from '../../../src/ports.js';
+import { concurrently, freshTenant, useEmulators } from '../support/emulators.js';
+import { fingerprintOf } from '../support/records.js';
+
+const env = useEmulators();
+/** 2025-11-26T21:00:00Z: a whole hour, far from a day boundary. */
+const T0 = Date.UTC(2025, 10, 26, 10, 0, 0);
+const HOUR = 3_600_000;
+
+const stores = () => Array.from({ length: 4 }, () => new DynamoVelocityStore(env().doc, env().tableNames));
+const request = (tenantId: string, overrides: Partial<VelocityRequest> = {}): VelocityRequest => ({
+  tenantId,
+  fingerprint: fingerprintOf('cert'),
+  at: T0,
+  ...overrides,
+});
+
+async function dayVolume(tenantId: string, at: number): Promise<number | undefined> {
+  const out = await env().doc.send(
+    new GetCommand({
+      TableName: env().tableNames.counters,
+      Key: { pk: `VEL#${tenantId}#${fingerprintOf('cert')}`, sk: `DAY#${new Date(at).toISOString().slice(0, 10)}` },
+    }),
+  );
+  return out.Item?.volume as number | undefined;
+}
+
+describe('DynamoVelocityStore against dynalite', () => {
+  it('40 concurrent spends of 30 under a daily limit of 500: exactly floor(500/30) accepted, never over', async () => {
+    const tenant = freshTenant();
+    const pool = stores();
+    const results = await concurrently(40, (i) =>
+      pool[i % pool.length]!.consume(request(tenant, { at: T0 + i, amount: 30, maxDailyVolume: 500 })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(Math.floor(500 / 30));
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.limit === 'maxDailyVolume')).toBe(true);
+    expect(await dayVolume(tenant, T0)).toBe(480);
+  });
+
+  it('50 concurrent transactions under maxTransactionsPerHour 10: exactly 10 accepted', async () => {
+    const tenant = freshTenant();
+    const pool = stores();
+    const results = await concurrently(50, (i) =>
+      pool[i % pool.length]!.consume(request(tenant, { at: T0 + i * 1_000, maxTransactionsPerHour: 10 })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    // Every refused request took its increment back: the stored minute holds exactly the accepted ten.
+    const hourItem = await env().doc.send(
+      new GetCommand({
+        TableName: env().tableNames.counters,
+        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'HOUR' },
+      }),
+    );
+    expect(hourItem.Item?.[`m${Math.floor(T0 / 60_000)}`]).toBe(10);
+    // Refused requests took their increments back: once the hour has slid past, the full limit is available again.
+    const later = await concurrently(12, (i) =>
+      pool[i % pool.length]!.consume(request(tenant, { at: T0 + HOUR + 61_000 + i, maxTransactionsPerHour: 10 })),
+    );
+    expect(later.filter((r) => r.ok)).toHaveLength(10);
+  });
+
+  it('counts over a sliding hour, not a calendar hour', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const limit = { maxTransactionsPerHour: 3 };
+    // Three transactions at 10:50, 10:55 and 11:05.
+    for (const minute of [50, 55, 65]) {
+      expect(await store.consume(request(tenant, { ...limit, at: T0 + minute * 60_000 }))).toEqual({ ok: true });
+    }
+    // 11:10: a new calendar hour, but three in the last sixty minutes.
+    expect(await store.consume(request(tenant, { ...limit, at: T0 + 70 * 60_000 }))).toEqual({
+      ok: false,
+      limit: 'maxTransactionsPerHour',
+    });
+    // 11:52: the 10:50 transaction has left the window (the oldest minute counts whole, so one minute of slack).
+    expect(await store.consume(request(tenant, { ...limit, at: T0 + 112 * 60_000 }))).toEqual({ ok: true });
+  });
+
+  it('a request refused by the daily limit consumes no hourly slot, and one refused hourly adds no volume', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const limits = { maxTransactionsPerHour: 2, maxDailyVolume: 100 };
+    expect(await store.consume(request(tenant, { ...limits, amount: 90 }))).toEqual({ ok: true });
+    expect(await store.consume(request(tenant, { ...limits, amount: 20 }))).toEqual({
+      ok: false,
+      limit: 'maxDailyVolume',
+    });
+    expect(await store.consume(request(tenant, { ...limits, amount: 10 }))).toEqual({ ok: true });
+    expect(await store.consume(request(tenant, { ...limits, amount: 0 }))).toEqual({
+      ok: false,
+      limit: 'maxTransactionsPerHour',
+    });
+    expect(await dayVolume(tenant, T0)).toBe(100);
+  });
+
+  it('adds volume in exact decimal: 0.1 + 0.2 fits a limit of 0.3', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    expect(await store.consume(request(tenant, { amount: 0.1, maxDailyVolume: 0.3 }))).toEqual({ ok: true });
+    expect(await store.consume(request(tenant, { amount: 0.2, maxDailyVolume: 0.3 }))).toEqual({ ok: true });
+    expect(await store.consume(request(tenant, { amount: 0.01, maxDailyVolume: 0.3 }))).toEqual({
+      ok: false,
+      limit: 'maxDailyVolume',
+    });
+  });
+
+  it('starts a new volume at the UTC day boundary', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const lastMs = Date.UTC(2025, 10, 26, 23, 59, 59, 999);
+    expect(await store.consume(request(tenant, { at: lastMs, amount: 100, maxDailyVolume: 100 }))).toEqual({
+      ok: true,
+    });
+    expect((await store.consume(request(tenant, { at: lastMs, amount: 1, maxDailyVolume: 100 }))).ok).toBe(false);
+    expect(await store.consume(request(tenant, { at: lastMs + 1, amount: 100, maxDailyVolume: 100 }))).toEqual({
+      ok: true,
+    });
+  });
+
+  it('fails closed on amounts that can never fit', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    for (const amount of [-5, Number.NaN, Number.POSITIVE_INFINITY, 101]) {
+      expect(await store.consume(request(tenant, { amount, maxDailyVolume: 100 }))).toEqual({
+        ok: false,
+        limit: 'maxDailyVolume',
+      });
+    }
+    expect(await dayVolume(tenant, T0)).toBeUndefined();
+  });
+
+  it('prunes minutes long out of the window so the hour item stays small', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    for (const offset of [0, 60_000, 120_000]) {
+      await store.consume(request(tenant, { at: T0 + offset, maxTransactionsPerHour: 5 }));
+    }
+    await store.consume(request(tenant, { at: T0 + 3 * HOUR, maxTransactionsPerHour: 5 }));
+    const out = await env().doc.send(
+      new GetCommand({
+        TableName: env().tableNames.counters,
+        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'HOUR' },
+      }),
+    );
+    const minutes = Object.keys(out.Item ?? {}).filter((name) => name.startsWith('m'));
+    expect(minutes).toEqual([`m${Math.floor((T0 + 3 * HOUR) / 60_000)}`]);
+  });
+
+  it('places no limit when the scope declares none', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const results = await concurrently(20, () => store.consume(request(tenant, { amount: 1e6 })));
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+});
