@@ -1,0 +1,96 @@
+/**
+ * Certificates: issue (POST /v1/agents/{id}/certificates), sign with a service-held key (POST /v1/agents/{id}/sign),
+ * state (GET /v1/certificates/{fingerprint}) and revoke (POST /v1/certificates/{fingerprint}/revoke).
+ */
+import { awsContextProvider } from '../src/app/aws-context.js';
+import { CertificateLifecycle } from '../src/app/certificate-lifecycle.js';
+import type { ContextProvider } from '../src/app/context.js';
+import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
+import { KakuninError, notFound } from '../src/core/errors.js';
+import type { IssueCertificateRequest } from '../src/core/services.js';
+import { agentFor } from '../src/http/access.js';
+import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
+import { recordIssuance, recordRevocation } from '../src/http/observability.js';
+import { parseBody } from '../src/http/request.js';
+import { json, rfc3339 } from '../src/http/responses.js';
+import { issueCertificateSchema, revokeSchema, signRequestSchema } from '../src/http/schemas.js';
+import { certificateStateView, issuedCertificateView } from '../src/http/views.js';
+import { routes } from './routes.js';
+
+const lifecycle = ({ ctx }: AuthenticatedRequest) => new CertificateLifecycle(ctx);
+
+function pathFingerprint(request: AuthenticatedRequest): string {
+  const fingerprint = request.params.fingerprint;
+  if (fingerprint === undefined || !FINGERPRINT_PATTERN.test(fingerprint)) throw notFound('certificate');
+  return fingerprint;
+}
+
+/** An agent key issues only under one of its own agent's certificates (contract §3). */
+async function checkAgentKeyParent(request: AuthenticatedRequest, parentFingerprint: string | undefined) {
+  const { principal, ctx } = request;
+  if (principal.role !== 'agent') return;
+  const parent =
+    parentFingerprint === undefined ? undefined : await ctx.certificates.get(principal.tenantId, parentFingerprint);
+  if (!parent || parent.agentId !== principal.agentId) {
+    throw new KakuninError('FORBIDDEN', "an agent key issues only under one of its own agent's certificates", {
+      field: 'parentFingerprint',
+    });
+  }
+}
+
+export const createCertificatesHandler = (contextProvider: ContextProvider) =>
+  createApiHandler({
+    name: 'certificates',
+    routes: routes.filter((route) => route.group === 'certificates'),
+    contextProvider,
+    implementations: {
+      'POST /v1/agents/{id}/certificates': async (request: AuthenticatedRequest) => {
+        const agent = await agentFor(request.ctx, request.principal, request.params.id, 'issue');
+        const body = parseBody(request.event, issueCertificateSchema);
+        await checkAgentKeyParent(request, body.parentFingerprint);
+        const issueRequest: IssueCertificateRequest = {
+          tenantId: agent.tenantId,
+          agent,
+          scope: body.scope,
+          ...(body.validityDays === undefined ? {} : { validityDays: body.validityDays }),
+          ...(body.validityHours === undefined ? {} : { validityHours: body.validityHours }),
+          ...(body.csr === undefined ? {} : { csrPem: body.csr }),
+          ...(body.csr === undefined ? { keySpec: body.keySpec ?? 'ECC_NIST_P256' } : {}),
+          ...(body.parentFingerprint === undefined ? {} : { parentFingerprint: body.parentFingerprint }),
+        };
+        await request.ctx.ca.ensureTenant(agent.tenantId);
+        const issued = await lifecycle(request).issue(issueRequest, request.principal.keyId);
+        recordIssuance();
+        return json(201, issuedCertificateView(issued));
+      },
+      'POST /v1/agents/{id}/sign': async (request: AuthenticatedRequest) => {
+        const agent = await agentFor(request.ctx, request.principal, request.params.id, 'sign');
+        const body = parseBody(request.event, signRequestSchema);
+        const envelope = await lifecycle(request).sign(
+          agent.tenantId,
+          agent.id,
+          body.payload,
+          body.certificateFingerprint,
+        );
+        return json(200, envelope);
+      },
+      'GET /v1/certificates/{fingerprint}': async (request: AuthenticatedRequest) => {
+        const { record, state } = await request.ctx.ca.state(request.principal.tenantId, pathFingerprint(request));
+        return json(200, certificateStateView(record, state));
+      },
+      'POST /v1/certificates/{fingerprint}/revoke': async (request: AuthenticatedRequest) => {
+        const fingerprint = pathFingerprint(request);
+        const { reason } = parseBody(request.event, revokeSchema);
+        const outcome = await lifecycle(request).revoke(
+          request.principal.tenantId,
+          fingerprint,
+          reason,
+          request.principal.keyId,
+        );
+        if (outcome.changed) recordRevocation();
+        return json(200, { status: 'revoked', revokedAt: rfc3339(outcome.revokedAt) });
+      },
+    },
+  });
+
+export const handler = createCertificatesHandler(awsContextProvider);

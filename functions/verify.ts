@@ -1,0 +1,33 @@
+/**
+ * POST /v1/actions/verify (contract §4): 200 `{"verified": true, …}` or 403 `{"verified": false, "error"}`. The
+ * verifier audits before it answers; this handler only parses, calls it and counts the outcome.
+ */
+import { awsContextProvider } from '../src/app/aws-context.js';
+import type { ContextProvider } from '../src/app/context.js';
+import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
+import { recordVerification } from '../src/http/observability.js';
+import { readJsonBody } from '../src/http/request.js';
+import { json } from '../src/http/responses.js';
+import { routes } from './routes.js';
+
+export const createVerifyHandler = (contextProvider: ContextProvider) =>
+  createApiHandler({
+    name: 'verify',
+    routes: routes.filter((route) => route.group === 'verify'),
+    contextProvider,
+    implementations: {
+      'POST /v1/actions/verify': async (request: AuthenticatedRequest) => {
+        const body = readJsonBody(request.event);
+        const result = await request.ctx.verifier.verify(request.principal.tenantId, body === undefined ? {} : body);
+        if (result.verified) {
+          recordVerification('verified');
+          const { agentId, fingerprint, riskScore, riskBand, auditId } = result;
+          return json(200, { verified: true, agentId, fingerprint, riskScore, riskBand, auditId });
+        }
+        recordVerification('rejected', result.error.code);
+        return json(403, { verified: false, error: result.error });
+      },
+    },
+  });
+
+export const handler = createVerifyHandler(awsContextProvider);

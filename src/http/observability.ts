@@ -1,0 +1,30 @@
+/**
+ * Structured logs and EMF metrics (Powertools), one instance per container. Logs carry route, status, latency,
+ * tenant and key id; never bodies, headers, keys, signatures or PEMs.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export const logger = new Logger({ serviceName: 'kakunin-api' });
+export const metrics = new Metrics({ namespace: 'Kakunin', serviceName: 'kakunin-api' });
+
+/** Every answered request (also gives each invocation at least one metric, so none publishes an empty EMF blob). */
+export function recordRequest(): void {
+  metrics.addMetric('Requests', MetricUnit.Count, 1);
+}
+
+/** One verification answer: `outcome` verified/rejected, and the contract code of a rejection. */
+export function recordVerification(outcome: 'verified' | 'rejected', code?: string): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ outcome, code: code ?? 'NONE' });
+  single.addMetric('Verifications', MetricUnit.Count, 1);
+  if (code === 'REPLAY_DETECTED') metrics.addMetric('ReplayRejections', MetricUnit.Count, 1);
+}
+
+export function recordIssuance(): void {
+  metrics.addMetric('CertificatesIssued', MetricUnit.Count, 1);
+}
+
+export function recordRevocation(): void {
+  metrics.addMetric('CertificatesRevoked', MetricUnit.Count, 1);
+}

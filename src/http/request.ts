@@ -1,0 +1,71 @@
+/**
+ * Reading untrusted request input: body size, JSON syntax, nesting depth, and schema validation. Every failure is a
+ * KakuninError with a contract code, so no malformed input can reach a handler or surface as a 5xx.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import { invalidRequest, KakuninError } from '../core/errors.js';
+
+/** Contract §1. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Deeper JSON is refused before parsing: recursive consumers (canonicalisation, structured clone, stringify) would
+ * otherwise overflow the stack on hostile nesting. No legitimate body of this API nests anywhere near this deep.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+function rawBody(event: APIGatewayProxyEvent): string | undefined {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) {
+    throw new KakuninError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  }
+  return body;
+}
+
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') max = Math.max(max, ++depth);
+    else if (c === '}' || c === ']') depth -= 1;
+  }
+  return max;
+}
+
+/** The parsed JSON body; undefined when there is none. */
+export function readJsonBody(event: APIGatewayProxyEvent): unknown {
+  const body = rawBody(event);
+  if (body === undefined) return undefined;
+  if (nestingDepth(body) > MAX_JSON_DEPTH) throw invalidRequest(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw invalidRequest('request body is not valid JSON');
+  }
+}
+
+/** Validates `input` against `schema`; the first issue becomes INVALID_REQUEST with `field` = its path. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.');
+  throw invalidRequest(issue?.message ?? 'invalid request', field === '' ? undefined : field);
+}
+
+/** Body validated against `schema`; a missing body is validated as `{}` so required fields are named. */
+export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  const body = readJsonBody(event);
+  return parseWith(schema, body === undefined ? {} : body);
+}
+
+export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  return parseWith(schema, event.queryStringParameters ?? {});
+}
