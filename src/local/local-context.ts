@@ -1,0 +1,101 @@
+/**
+ * Local mode's composition root: the same ports as on AWS, backed by embedded stand-ins persisted under the data
+ * directory: dynalite for DynamoDB (`<dataDir>/dynamodb`), kinesalite for Kinesis (`<dataDir>/kinesis`), the file
+ * key vault (`<dataDir>/keys`) and an in-process event bus. Then the tenant bootstrap: root CA, the `local` tenant's
+ * issuing CA, and its admin key.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
+import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
+import { startEmulators } from '../adapters/local/emulators.js';
+import { LocalEventBus } from '../adapters/local/local-event-bus.js';
+import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
+import { NullRiskReader } from '../adapters/null-risk-reader.js';
+import { assembleContext } from '../app/assemble.js';
+import type { AppConfig } from '../app/config.js';
+import type { AppContext, Ports } from '../app/context.js';
+import type { Clock } from '../ports.js';
+import { type AdminKeyOutcome, ensureAdminKey } from './admin-key.js';
+
+export const LOCAL_TENANT_ID = 'local';
+/** Contract §4 default: ±300 s. */
+const TIMESTAMP_WINDOW_MS = 300_000;
+
+export interface LocalPorts {
+  ports: Ports;
+  tables: AppConfig['tables'];
+  streamName: string;
+  eventBus: LocalEventBus;
+  /** Stops the emulators (LevelDB flushed and closed). */
+  stop(): Promise<void>;
+}
+
+export async function buildLocalPorts(options: { dataDir: string; log?: (line: string) => void }): Promise<LocalPorts> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const emulators = await startEmulators({ dataDir });
+  try {
+    const clock: Clock = { now: () => Date.now() };
+    const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock);
+    const eventBus = new LocalEventBus(options.log === undefined ? {} : { log: options.log });
+    const ports: Ports = {
+      ...stores,
+      clock,
+      random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
+      vault: new LocalKeyVault({ dataDir }),
+      stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
+      events: eventBus,
+      // Until the behavioural pipeline lands, no agent has a score.
+      risk: new NullRiskReader(),
+    };
+    return {
+      ports,
+      tables: emulators.tableNames,
+      streamName: emulators.streamName,
+      eventBus,
+      stop: () => emulators.stop(),
+    };
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+}
+
+export interface LocalContextOptions {
+  dataDir: string;
+  port: number;
+  /** `KAKUNIN_API_KEY`: becomes the local tenant's admin key; absent → a new key is generated. */
+  adminKey?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalContext {
+  context: AppContext;
+  eventBus: LocalEventBus;
+  adminKey: AdminKeyOutcome;
+  stop(): Promise<void>;
+}
+
+export async function buildLocalContext(options: LocalContextOptions): Promise<LocalContext> {
+  const local = await buildLocalPorts(options);
+  try {
+    const config: AppConfig = {
+      tables: local.tables,
+      actionStream: local.streamName,
+      eventBus: 'local',
+      publicBaseUrl: `http://127.0.0.1:${options.port}`,
+      timestampWindowMs: TIMESTAMP_WINDOW_MS,
+      defaultTenantId: LOCAL_TENANT_ID,
+    };
+    const context = assembleContext(local.ports, config);
+    await context.ca.ensureRoot();
+    await context.ca.ensureTenant(LOCAL_TENANT_ID);
+    const adminKey = await ensureAdminKey({ ...local.ports, tenantId: LOCAL_TENANT_ID }, options.adminKey);
+    return { context, eventBus: local.eventBus, adminKey, stop: local.stop };
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
+}
