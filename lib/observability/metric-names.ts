@@ -1,0 +1,20 @@
+/**
+ * Custom metrics the handlers emit with Powertools Metrics (EMF) into namespace `Kakunin` (src/http/observability.ts).
+ * The dashboard reads them with SEARCH expressions over the namespace, so the dimension sets (service, outcome, code)
+ * need not be repeated here and every (outcome, code) pair becomes its own series.
+ * A renamed metric silently empties a widget: keep these in step with src/http/observability.ts.
+ */
+export const METRIC_NAMESPACE = 'Kakunin';
+
+export const METRICS = {
+  /** Count with dimensions `outcome` (verified|rejected) and `code` (a contract §4 code, or NONE). */
+  verifications: 'Verifications',
+  /** Count; REPLAY_DETECTED rejections (also counted in Verifications). */
+  replayRejections: 'ReplayRejections',
+  /** Count; certificates issued. */
+  certificatesIssued: 'CertificatesIssued',
+  /** Count; revocations. */
+  certificatesRevoked: 'CertificatesRevoked',
+  /** Milliseconds per KMS call. Not emitted yet (see the report); the widget stays empty until it is. */
+  kmsLatency: 'KmsLatency',
+} as const;

@@ -1,0 +1,167 @@
+/**
+ * Code and wiring: the functions, the REST API, the bootstrap custom resource and the dashboard. Holds no data, so
+ * it can be destroyed and redeployed freely; everything it touches comes from the stateful stack.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../src/app/config.js';
+import { KakuninApi, STAGE_NAME } from './api/kakunin-api.js';
+import type { RouteGroup } from './api/routes.js';
+import { BootstrapResource, deadLetterQueue } from './bootstrap/bootstrap-resource.js';
+import type { FunctionEntry } from './compute/bundling-options.js';
+import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
+import { allowCreateTaggedKeys, allowSignWithRootKey, allowSignWithTaggedKeys } from './compute/kms-grants.js';
+import { grantTable } from './compute/table-grants.js';
+import type { KakuninConfig } from './config.js';
+import { indexNamesOf } from './data/tables.js';
+import { acknowledgeFunctionFindings } from './nag-acknowledgements.js';
+import { Observability } from './observability/observability.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+export interface StatelessStackProps extends StackProps {
+  config: KakuninConfig;
+  stateful: StatefulResources;
+}
+
+/** Environment variables of the bootstrap functions, besides src/app/config.ts `ENV`. */
+export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 'KAKUNIN_BOOTSTRAP_TENANT' } as const;
+
+export class KakuninStatelessStack extends Stack {
+  readonly api: KakuninApi;
+  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey', KakuninFunction>;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const { tables } = stateful;
+    const logRetention = config.retention.logDays as RetentionDays;
+    const environment: Record<string, string> = {
+      [ENV.registryTable]: tables.registry.tableName,
+      [ENV.noncesTable]: tables.nonces.tableName,
+      [ENV.countersTable]: tables.counters.tableName,
+      [ENV.ledgerTable]: tables.ledger.tableName,
+      [ENV.actionStream]: stateful.actionStream.streamName,
+      [ENV.eventBus]: stateful.eventBus.eventBusName,
+      [ENV.artifactBucket]: stateful.artifactBucket.bucketName,
+      [ENV.timestampWindowSeconds]: String(config.timestampWindowSeconds),
+      ...(config.scopeOid === undefined ? {} : { [ENV.scopeOid]: config.scopeOid }),
+    };
+    const make = (id: string, entry: FunctionEntry, extra: Partial<KakuninFunctionProps> = {}) =>
+      new KakuninFunction(this, id, { entry, environment, serviceName: `kakunin-${entry}`, logRetention, ...extra });
+
+    const bootstrapEnv = {
+      ...environment,
+      [BOOTSTRAP_ENV.rootKeyArn]: stateful.rootCaKey.keyArn,
+      [BOOTSTRAP_ENV.tenantId]: config.bootstrapTenantId,
+    };
+    const bootstrapDlq = deadLetterQueue(this, 'BootstrapDlq');
+    this.functions = {
+      authorizer: make('Authorizer', 'authorizer', { memorySize: 512 }),
+      public: make('Public', 'public'),
+      agents: make('Agents', 'agents'),
+      certificates: make('Certificates', 'certificates'),
+      verify: make('Verify', 'verify'),
+      bootstrap: make('BootstrapFunction', 'bootstrap', {
+        environment: bootstrapEnv,
+        timeout: Duration.minutes(2),
+        deadLetterQueue: bootstrapDlq,
+      }),
+      adminKey: make('AdminKeyIssuer', 'bootstrap', {
+        handler: 'issueAdminKey',
+        environment: bootstrapEnv,
+        timeout: Duration.seconds(30),
+        reservedConcurrency: 1,
+      }),
+    };
+    this.grant(stateful);
+
+    this.api = new KakuninApi(this, 'Api', {
+      handlers: {
+        public: this.functions.public.function,
+        agents: this.functions.agents.function,
+        certificates: this.functions.certificates.function,
+        verify: this.functions.verify.function,
+      },
+      authorizer: this.functions.authorizer.function,
+      ...config.api,
+      logRetention,
+    });
+    // Built from the API id, not `api.url`: that references the stage, which depends on the methods, which depend on
+    // the functions (a cycle).
+    const publicBaseUrl =
+      config.publicBaseUrl ??
+      `https://${this.api.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${STAGE_NAME}`;
+    for (const f of Object.values(this.functions)) f.function.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
+
+    new BootstrapResource(this, 'FirstDeployBootstrap', {
+      bootstrapFunction: this.functions.bootstrap,
+      rootKeyArn: stateful.rootCaKey.keyArn,
+      tenantId: config.bootstrapTenantId,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      thresholds: config.alarms,
+      ...(config.alarms.email === undefined ? {} : { alarmEmail: config.alarms.email }),
+    });
+    this.observability.monitorApi(this.api.api, this.api.routes);
+    this.observability.monitorDomain();
+    this.observability.monitorFunctions(
+      Object.fromEntries(
+        Object.entries(this.functions).map(([name, f]) => [name, { fn: f.function, logGroup: f.logGroup }]),
+      ),
+    );
+    this.observability.monitorTables(tables);
+    this.observability.monitorStream(stateful.actionStream);
+    this.observability.monitorDeadLetterQueues({ Bootstrap: bootstrapDlq });
+
+    for (const f of Object.values(this.functions)) acknowledgeFunctionFindings(f);
+
+    new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of the Kakunin API' });
+    new CfnOutput(this, 'AdminKeyIssuerFunction', {
+      value: this.functions.adminKey.function.functionName,
+      description: 'aws lambda invoke this to mint an admin API key (docs/deploy.md)',
+    });
+    new CfnOutput(this, 'EventBusName', { value: stateful.eventBus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
+  }
+
+  /** Least privilege per function: each gets exactly the tables, keys and channels its routes use. */
+  private grant(stateful: StatefulResources): void {
+    const { tables, rootCaKey } = stateful;
+    const f = this.functions;
+    const registry = (fn: KakuninFunction, access: 'read' | 'read-write') =>
+      grantTable(fn.function, tables.registry, access, indexNamesOf('registry'));
+
+    registry(f.authorizer, 'read'); // API keys by hash
+
+    // Chain and CRL; the CRL number is an atomic counter item in the registry, and the issuing CA signs the CRL.
+    registry(f.public, 'read-write');
+    allowSignWithTaggedKeys(f.public.function, ['issuing-ca'], this);
+
+    for (const fn of [f.agents, f.certificates, f.verify, f.bootstrap, f.adminKey]) {
+      grantTable(fn.function, tables.ledger, 'append');
+    }
+    for (const fn of [f.agents, f.certificates, f.bootstrap, f.adminKey]) registry(fn, 'read-write');
+    for (const fn of [f.agents, f.certificates, f.verify]) stateful.eventBus.grantPutEventsTo(fn.function);
+
+    allowCreateTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
+    allowSignWithTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
+
+    // Verification reads the registry, claims nonces, counts velocity, appends to the ledger, feeds the stream.
+    registry(f.verify, 'read');
+    grantTable(f.verify.function, tables.nonces, 'read-write');
+    grantTable(f.verify.function, tables.counters, 'read-write');
+    stateful.actionStream.grantWrite(f.verify.function);
+
+    // The root key signs issuing-CA certificates only: the bootstrap functions create the bootstrap tenant's, the
+    // certificates function a later tenant's on its first issuance.
+    allowSignWithRootKey(f.certificates.function, rootCaKey);
+    for (const fn of [f.bootstrap, f.adminKey]) {
+      allowSignWithRootKey(fn.function, rootCaKey);
+      allowCreateTaggedKeys(fn.function, ['issuing-ca'], this);
+      allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
+    }
+  }
+}
