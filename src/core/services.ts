@@ -19,6 +19,12 @@ export interface IssueCertificateRequest {
   csrPem?: string;
   keySpec?: Extract<KeySpec, 'ECC_NIST_P256' | 'RSA_2048'>;
   parentFingerprint?: string;
+  /**
+   * Called with the checked certificate after signing and before it is stored: the place to write the audit entry,
+   * so that a certificate is never stored (and so never valid) without its audit record. If it throws, nothing is
+   * stored and the error propagates.
+   */
+  beforeStore?: (record: CertificateRecord) => Promise<void>;
 }
 
 export interface IssuedCertificate {

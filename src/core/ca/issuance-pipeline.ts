@@ -85,6 +85,7 @@ export class IssuancePipeline {
     const der = new Uint8Array(signed.rawData);
     const certificate = await checkIssuedCertificate(der, issuing.certificate, expected);
     const record = this.record(request, certificate.toString('pem'), der, subjectKey, scope, lineage, expected, now);
+    if (request.beforeStore) await request.beforeStore(record);
     await this.deps.certificates.put(record);
     const root = await this.deps.hierarchy.rootCa();
     return { record, chainPem: `${issuing.record.certPem.trim()}\n${root.record.certPem.trim()}\n` };
