@@ -88,6 +88,20 @@ export interface CertificateStore {
   listByAgent(tenantId: string, agentId: string): Promise<CertificateRecord[]>;
   /** Certificates revoked directly (not their descendants): the CRL builder expands descendants itself. */
   listRevoked(tenantId: string): Promise<CertificateRecord[]>;
+  /**
+   * Optional verification hot path: ONE strongly consistent read (a single BatchGetItem in the single-table DynamoDB
+   * design) of the only MUTABLE state a verification depends on: the status of each listed certificate and the
+   * agent's status, mode and threshold. The rest of a certificate record never changes after `put`, so a verifier
+   * may cache it per process and call only this on every request; nothing here may be cached, so a revocation or a
+   * suspension is seen by the very next verification. Unknown fingerprints are absent; an unknown agent is undefined.
+   */
+  readVerificationState?(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState>;
+}
+
+/** The mutable state behind one verification (see `CertificateStore.readVerificationState`). */
+export interface VerificationState {
+  certificates: Pick<CertificateRecord, 'tenantId' | 'fingerprint' | 'status'>[];
+  agent: Pick<AgentRecord, 'tenantId' | 'id' | 'status' | 'mode' | 'anomalyThreshold'> | undefined;
 }
 
 export interface ApiKeyStore {

@@ -24,6 +24,7 @@ import type {
   VelocityRequest,
   VelocityResult,
   VelocityStore,
+  VerificationState,
 } from '../../ports.js';
 
 function deepFreeze<T>(value: T): T {
@@ -116,6 +117,36 @@ export class MemoryCertificateStore implements CertificateStore {
 
   private where(predicate: (c: CertificateRecord) => boolean): CertificateRecord[] {
     return [...this.certs.values()].filter(predicate);
+  }
+}
+
+/**
+ * A certificate store that also offers the optional `readVerificationState`, like the single-table DynamoDB store:
+ * it answers from the agent store it shares the "registry" with. Reads the live records, so a revocation or a
+ * suspension is visible at once.
+ */
+export class MemoryRegistryCertificateStore extends MemoryCertificateStore {
+  constructor(private readonly agentStore: MemoryAgentStore) {
+    super();
+  }
+
+  async readVerificationState(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
+    const [found, agent] = await Promise.all([
+      this.getMany(tenantId, [...new Set(fingerprints)]),
+      this.agentStore.get(tenantId, agentId),
+    ]);
+    return {
+      certificates: found.map((c) => ({ tenantId: c.tenantId, fingerprint: c.fingerprint, status: c.status })),
+      agent:
+        agent &&
+        ({
+          tenantId: agent.tenantId,
+          id: agent.id,
+          status: agent.status,
+          mode: agent.mode,
+          anomalyThreshold: agent.anomalyThreshold,
+        } satisfies VerificationState['agent']),
+    };
   }
 }
 

@@ -19,20 +19,16 @@ import type {
 import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
-import {
-  type AgentRecord,
-  type CertificateRecord,
-  riskBand,
-  type SignedEnvelope,
-  type VerifiedAction,
-} from '../model.js';
+import { riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
-import { ancestorFingerprints, checkAgent, checkCertificate } from './certificate-check.js';
+import { checkAgent, checkCertificate } from './certificate-check.js';
+import { CertificateFactsCache } from './certificate-facts.js';
 import { callPort } from './port-call.js';
 import { PublicKeyCache } from './public-key-cache.js';
 import { type Rejection, reject } from './rejection.js';
 import { checkScope } from './scope-check.js';
 import { auditEntryFor, reportToStderr, type StreamPublishFailure } from './verification-audit.js';
+import { type CertificateView, type VerificationContext, VerificationContextLoader } from './verification-context.js';
 
 export type { StreamPublishFailure } from './verification-audit.js';
 
@@ -66,12 +62,11 @@ export interface ActionVerifierDeps {
   onStreamPublishFailure?: (failure: StreamPublishFailure) => void;
   /** Parsed public keys, shareable between verifiers. @default a private cache of 10,000 keys */
   publicKeys?: PublicKeyCache;
-}
-
-interface Context {
-  ancestors: CertificateRecord[];
-  agent: AgentRecord | undefined;
-  riskScore: number;
+  /**
+   * Immutable certificate facts, used only when `certificates.readVerificationState` exists (never holds a status).
+   * @default a private cache of 10,000 certificates
+   */
+  certificateFacts?: CertificateFactsCache;
 }
 
 function nonNegativeInteger(value: number, name: string): number {
@@ -84,27 +79,29 @@ export class ActionVerifier implements ActionVerifierService {
   private readonly nonceTtlMs: number;
   private readonly publicKeys: PublicKeyCache;
   private readonly onStreamPublishFailure: (failure: StreamPublishFailure) => void;
+  private readonly contexts: VerificationContextLoader;
 
   constructor(private readonly deps: ActionVerifierDeps) {
     this.windowMs = nonNegativeInteger(deps.config.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS, 'window');
     this.nonceTtlMs = nonNegativeInteger(deps.config.nonceTtlMs ?? 0, 'nonceTtlMs');
     this.publicKeys = deps.publicKeys ?? new PublicKeyCache();
     this.onStreamPublishFailure = deps.onStreamPublishFailure ?? reportToStderr;
+    this.contexts = new VerificationContextLoader(deps, deps.certificateFacts ?? new CertificateFactsCache());
   }
 
   async verify(tenantId: string, input: unknown): Promise<VerificationResult> {
     const { envelope, signatureBytes } = parseSignedEnvelope(input);
     const now = this.deps.clock.now();
     const fingerprint = envelope.certificateFingerprint;
-    const record = await callPort('certificate store', () => this.deps.certificates.get(tenantId, fingerprint));
-    if (record === undefined || record.tenantId !== tenantId || record.fingerprint !== fingerprint) {
+    const context = await this.contexts.load(tenantId, fingerprint);
+    if (context === undefined) {
       // No actor to attribute it to: not audited (contract §4 audits verifications naming a known certificate).
       return {
         verified: false,
         error: reject('CERTIFICATE_UNKNOWN', 'certificate is not known', 'certificateFingerprint'),
       };
     }
-    const context = await this.load(tenantId, record);
+    const record = context.record;
     const rejection = await this.firstRejection(tenantId, envelope, signatureBytes, record, context, now);
     const entry = await callPort('audit ledger', () =>
       this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, context.riskScore, rejection)),
@@ -129,28 +126,12 @@ export class ActionVerifier implements ActionVerifierService {
     };
   }
 
-  /** The three independent reads, in parallel: ancestors (one batch read), the agent, its current risk score. */
-  private async load(tenantId: string, record: CertificateRecord): Promise<Context> {
-    const above = ancestorFingerprints(record);
-    const [ancestors, agent, risk] = await Promise.all([
-      above.length === 0
-        ? Promise.resolve([])
-        : callPort('certificate store', () => this.deps.certificates.getMany(tenantId, above)),
-      callPort('agent store', () => this.deps.agents.get(tenantId, record.agentId)),
-      callPort('risk reader', () => this.deps.risk.current(tenantId, record.agentId)),
-    ]);
-    const riskScore = risk?.score ?? 0;
-    // A score that is not a number cannot be compared with a threshold: refuse to decide rather than pass.
-    if (!Number.isFinite(riskScore)) throw new DependencyError('risk reader returned an invalid score');
-    return { ancestors, agent, riskScore };
-  }
-
   private async firstRejection(
     tenantId: string,
     envelope: SignedEnvelope,
     signature: Uint8Array,
-    record: CertificateRecord,
-    context: Context,
+    record: CertificateView,
+    context: VerificationContext,
     now: number,
   ): Promise<Rejection | undefined> {
     return (
@@ -166,7 +147,7 @@ export class ActionVerifier implements ActionVerifierService {
   }
 
   /** The algorithm comes from the certificate's key only; the record's declared algorithm must agree with it. */
-  private checkSignature(record: CertificateRecord, envelope: SignedEnvelope, signature: Uint8Array) {
+  private checkSignature(record: CertificateView, envelope: SignedEnvelope, signature: Uint8Array) {
     const key = this.publicKeys.get(record.publicKeyPem);
     const expectedType = record.publicKeyAlgorithm === 'ECDSA_P256' ? 'ec' : 'rsa';
     const valid =
@@ -195,7 +176,7 @@ export class ActionVerifier implements ActionVerifierService {
     return reject('REPLAY_DETECTED', 'nonce was already used with this certificate', 'nonce');
   }
 
-  private scopeRejection(record: CertificateRecord, envelope: SignedEnvelope): Rejection | undefined {
+  private scopeRejection(record: CertificateView, envelope: SignedEnvelope): Rejection | undefined {
     const violation = checkScope(record.scope, envelope.payload);
     return violation && reject('SCOPE_VIOLATION', violation.message, violation.field);
   }
@@ -203,7 +184,7 @@ export class ActionVerifier implements ActionVerifierService {
   /** Only when the scope declares a velocity limit; a refused request consumes nothing (port contract). */
   private async consumeVelocity(
     tenantId: string,
-    record: CertificateRecord,
+    record: CertificateView,
     envelope: SignedEnvelope,
     now: number,
   ): Promise<Rejection | undefined> {
@@ -225,7 +206,7 @@ export class ActionVerifier implements ActionVerifierService {
   }
 
   /** Enforce mode only; `checkAgent` has already guaranteed the agent exists. */
-  private checkRisk(context: Context): Rejection | undefined {
+  private checkRisk(context: VerificationContext): Rejection | undefined {
     const agent = context.agent;
     if (agent === undefined || agent.mode !== 'enforce' || context.riskScore < agent.anomalyThreshold) return undefined;
     return reject('RISK_THRESHOLD_EXCEEDED', 'agent risk score is at or above its anomaly threshold');

@@ -2,16 +2,24 @@
  * Step 1 of contract §4 as pure functions: is the certificate usable right now, and may its agent act?
  * Every branch that cannot decide denies: a missing ancestor counts as revoked, a missing agent as suspended.
  */
-import type { AgentRecord, CertificateRecord } from '../model.js';
+import type { VerificationState } from '../../ports.js';
+import type { CertificateRecord } from '../model.js';
 import { type Rejection, reject } from './rejection.js';
 
 const FIELD = 'certificateFingerprint';
+
+/** What the revocation check needs of an ancestor: a full record or a status read both fit. */
+export type CertificateStatus = VerificationState['certificates'][number];
+/** What the agent and risk checks need of an agent: a full record or a status read both fit. */
+export type AgentState = NonNullable<VerificationState['agent']>;
 
 /**
  * Every fingerprint above `record` that must be unrevoked: the stored ancestor path plus the parent, in case a
  * record's path and parent disagree (a corrupt record is then checked against both, never neither).
  */
-export function ancestorFingerprints(record: CertificateRecord): string[] {
+export function ancestorFingerprints(
+  record: Pick<CertificateRecord, 'fingerprint' | 'ancestors' | 'parentFingerprint'>,
+): string[] {
   const all = new Set(record.ancestors);
   if (record.parentFingerprint !== undefined) all.add(record.parentFingerprint);
   all.delete(record.fingerprint);
@@ -23,8 +31,11 @@ export function ancestorFingerprints(record: CertificateRecord): string[] {
  * `now` is epoch ms. notBefore and notAfter are both inclusive, as in X.509.
  */
 export function checkCertificate(
-  record: CertificateRecord,
-  ancestors: readonly CertificateRecord[],
+  record: Pick<
+    CertificateRecord,
+    'tenantId' | 'fingerprint' | 'ancestors' | 'parentFingerprint' | 'status' | 'notBefore' | 'notAfter'
+  >,
+  ancestors: readonly CertificateStatus[],
   now: number,
 ): Rejection | undefined {
   if (record.status !== 'active') return reject('CERTIFICATE_REVOKED', 'certificate is revoked', FIELD);
@@ -41,7 +52,10 @@ export function checkCertificate(
 }
 
 /** The certificate's agent must exist in the tenant and be active. */
-export function checkAgent(agent: AgentRecord | undefined, record: CertificateRecord): Rejection | undefined {
+export function checkAgent(
+  agent: AgentState | undefined,
+  record: Pick<CertificateRecord, 'tenantId' | 'agentId'>,
+): Rejection | undefined {
   if (agent === undefined || agent.id !== record.agentId || agent.tenantId !== record.tenantId) {
     return reject('AGENT_SUSPENDED', 'the agent of this certificate is not active');
   }

@@ -8,7 +8,7 @@ import type { Rejection } from './rejection.js';
 /** Ledger entry of one verification: `action.verified`, or `action.rejected` with the contract code. */
 export function auditEntryFor(
   tenantId: string,
-  record: CertificateRecord,
+  record: Pick<CertificateRecord, 'agentId'>,
   envelope: SignedEnvelope,
   riskScore: number,
   rejection: Rejection | undefined,

@@ -22,10 +22,10 @@ async function dayVolume(tenantId: string, at: number): Promise<number | undefin
   const out = await env().doc.send(
     new GetCommand({
       TableName: env().tableNames.counters,
-      Key: { pk: `VEL#${tenantId}#${fingerprintOf('cert')}`, sk: `DAY#${new Date(at).toISOString().slice(0, 10)}` },
+      Key: { pk: `VEL#${tenantId}#${fingerprintOf('cert')}`, sk: 'VELOCITY' },
     }),
   );
-  return out.Item?.volume as number | undefined;
+  return out.Item?.[`v${new Date(at).toISOString().slice(0, 10)}`] as number | undefined;
 }
 
 describe('DynamoVelocityStore against dynalite', () => {
@@ -51,7 +51,7 @@ describe('DynamoVelocityStore against dynalite', () => {
     const hourItem = await env().doc.send(
       new GetCommand({
         TableName: env().tableNames.counters,
-        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'HOUR' },
+        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'VELOCITY' },
       }),
     );
     expect(hourItem.Item?.[`m${Math.floor(T0 / 60_000)}`]).toBe(10);
@@ -142,7 +142,7 @@ describe('DynamoVelocityStore against dynalite', () => {
     const out = await env().doc.send(
       new GetCommand({
         TableName: env().tableNames.counters,
-        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'HOUR' },
+        Key: { pk: `VEL#${tenant}#${fingerprintOf('cert')}`, sk: 'VELOCITY' },
       }),
     );
     const minutes = Object.keys(out.Item ?? {}).filter((name) => name.startsWith('m'));
@@ -154,5 +154,95 @@ describe('DynamoVelocityStore against dynalite', () => {
     const store = new DynamoVelocityStore(env().doc, env().tableNames);
     const results = await concurrently(20, () => store.consume(request(tenant, { amount: 1e6 })));
     expect(results.every((r) => r.ok)).toBe(true);
+  });
+});
+
+describe('DynamoVelocityStore with both limits in one UpdateItem', () => {
+  async function velocityItem(tenantId: string) {
+    const out = await env().doc.send(
+      new GetCommand({
+        TableName: env().tableNames.counters,
+        Key: { pk: `VEL#${tenantId}#${fingerprintOf('cert')}`, sk: 'VELOCITY' },
+      }),
+    );
+    return out.Item ?? {};
+  }
+
+  it('an accepted request costs one UpdateItem', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const seen: string[] = [];
+    const name = `count-${Math.random()}`;
+    env().doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        seen.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      expect(
+        await store.consume(request(tenant, { amount: 5, maxTransactionsPerHour: 10, maxDailyVolume: 100 })),
+      ).toEqual({
+        ok: true,
+      });
+    } finally {
+      env().doc.middlewareStack.remove(name);
+    }
+    expect(seen).toEqual(['UpdateItemCommand']);
+    expect(await dayVolume(tenant, T0)).toBe(5);
+  });
+
+  it('40 concurrent spends of 30 under day 500 and hour 100: exactly floor(500/30) accepted', async () => {
+    const tenant = freshTenant();
+    const pool = stores();
+    const results = await concurrently(40, (i) =>
+      pool[i % pool.length]!.consume(
+        request(tenant, { at: T0 + i, amount: 30, maxDailyVolume: 500, maxTransactionsPerHour: 100 }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(Math.floor(500 / 30));
+    expect(await dayVolume(tenant, T0)).toBe(480);
+    // Refused by the day: their minute increments were never written.
+    expect((await velocityItem(tenant))[`m${Math.floor(T0 / 60_000)}`]).toBe(16);
+  });
+
+  it('30 concurrent spends under hour 10 and day 1000: exactly 10 accepted, refused ones take back their volume', async () => {
+    const tenant = freshTenant();
+    const pool = stores();
+    const results = await concurrently(30, (i) =>
+      pool[i % pool.length]!.consume(
+        request(tenant, { at: T0 + i, amount: 7, maxDailyVolume: 1_000, maxTransactionsPerHour: 10 }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.limit === 'maxTransactionsPerHour')).toBe(true);
+    expect(await dayVolume(tenant, T0)).toBe(70);
+  });
+
+  it('names the hour first when both limits would refuse', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const limits = { maxTransactionsPerHour: 1, maxDailyVolume: 10 };
+    expect(await store.consume(request(tenant, { ...limits, amount: 8 }))).toEqual({ ok: true });
+    expect(await store.consume(request(tenant, { ...limits, amount: 5 }))).toEqual({
+      ok: false,
+      limit: 'maxTransactionsPerHour',
+    });
+    expect(await store.consume(request(tenant, { ...limits, amount: 50 }))).toEqual({
+      ok: false,
+      limit: 'maxTransactionsPerHour',
+    });
+    expect(await dayVolume(tenant, T0)).toBe(8);
+  });
+
+  it('prunes day volumes older than two days', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const limits = { maxTransactionsPerHour: 100, maxDailyVolume: 100 };
+    await store.consume(request(tenant, { ...limits, amount: 1 }));
+    await store.consume(request(tenant, { ...limits, amount: 1, at: T0 + 3 * 86_400_000 }));
+    const days = Object.keys(await velocityItem(tenant)).filter((name) => name.startsWith('v'));
+    expect(days).toEqual([`v${new Date(T0 + 3 * 86_400_000).toISOString().slice(0, 10)}`]);
   });
 });

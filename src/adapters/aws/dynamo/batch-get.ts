@@ -10,11 +10,22 @@ import { call, jitter } from './dynamo-support.js';
 const CHUNK = 100;
 const MAX_ATTEMPTS = 6;
 
+/** Read only these attributes (DynamoDB ProjectionExpression with its name aliases). */
+export interface Projection {
+  expression: string;
+  names: Record<string, string>;
+}
+
 export async function batchGetAll(
   doc: DynamoDBDocumentClient,
   table: string,
   keys: Record<string, unknown>[],
+  projection?: Projection,
 ): Promise<Record<string, unknown>[]> {
+  const projected =
+    projection === undefined
+      ? {}
+      : { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names };
   const found: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += CHUNK) {
     let pending = keys.slice(start, start + CHUNK);
@@ -22,7 +33,9 @@ export async function batchGetAll(
       if (attempt >= MAX_ATTEMPTS) throw new DependencyError('batch read left keys unprocessed');
       if (attempt > 0) await jitter(attempt, 20, 500);
       const out = await call('batch get', () =>
-        doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } })),
+        doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true, ...projected } } }),
+        ),
       );
       found.push(...(out.Responses?.[table] ?? []));
       pending = out.UnprocessedKeys?.[table]?.Keys ?? [];

@@ -11,19 +11,24 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KakuninError, notFound } from '../../../core/errors.js';
 import type { CertificateRecord, RevocationReason } from '../../../core/model.js';
-import type { CertificateStore, RevocationResult } from '../../../ports.js';
+import type { CertificateStore, RevocationResult, VerificationState } from '../../../ports.js';
 import { batchGetAll } from './batch-get.js';
 import { call, isConditionalFailure, key, stripStorageAttributes, toDependencyError } from './dynamo-support.js';
 import { queryAll } from './query-all.js';
 import { REGISTRY_INDEX, type TableNames } from './tables.js';
+import { VerificationStateReader } from './verification-state.js';
 
 const certKey = (tenantId: string, fingerprint: string) => ({ pk: key('CERT', tenantId, fingerprint), sk: 'CERT' });
 
 export class DynamoCertificateStore implements CertificateStore {
+  private readonly stateReader: VerificationStateReader;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: TableNames,
-  ) {}
+  ) {
+    this.stateReader = new VerificationStateReader(doc, tables.registry);
+  }
 
   async put(record: CertificateRecord): Promise<void> {
     if (record.status === 'revoked') await this.putRevocationMarker(record.tenantId, record.fingerprint);
@@ -74,6 +79,14 @@ export class DynamoCertificateStore implements CertificateStore {
       const found = byFingerprint.get(fp);
       return found ? [found] : [];
     });
+  }
+
+  /**
+   * One BatchGetItem of the certificates' and the agent's status (single table), shared with concurrent requests of
+   * this process that arrived before it was issued; see verification-state.ts.
+   */
+  readVerificationState(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
+    return this.stateReader.read(tenantId, fingerprints, agentId);
   }
 
   async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult> {

@@ -7,6 +7,12 @@
  * gapless and linear across any number of processes; a loser refreshes the head and retries with jitter, bounded,
  * then fails with a DependencyError (the caller answers 503). Appends from one process are serialised per tenant,
  * so in-process concurrency costs no conflicts at all.
+ *
+ * Group commit: appends that arrive while a write of the same tenant is in flight queue up and are written together
+ * by the next conditional PutItem as one block item (ledger-item.ts; sk = first seq, up to 25 entries / 300 KB). A
+ * single pending append is written as a plain single-entry item, exactly as before. Each append's promise resolves
+ * only after the PutItem holding its entry succeeded, and a failed write rejects every append in it, so "audit
+ * before answer" is unchanged; in-process concurrency now costs one PutItem per batch instead of one per entry.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,13 +29,28 @@ import {
   toDependencyError,
   validateLimit,
 } from './dynamo-support.js';
-import { fromLedgerItem, pickInput, toLedgerItem } from './ledger-item.js';
+import {
+  BLOCK_ATTRIBUTE,
+  entriesOfItem,
+  MAX_BLOCK_CHARS,
+  MAX_BLOCK_ENTRIES,
+  pickInput,
+  toBlockItem,
+  toLedgerItem,
+} from './ledger-item.js';
 import { queryAll } from './query-all.js';
 import type { TableNames } from './tables.js';
 
 interface Head {
   seq: number;
   hash: string;
+}
+
+interface PendingAppend {
+  input: AuditEntryInput;
+  size: number;
+  resolve(entry: AuditEntry): void;
+  reject(error: unknown): void;
 }
 
 export interface DynamoLedgerOptions {
@@ -48,7 +69,8 @@ const isSeqCursor = (value: unknown): value is { seq: number } =>
 
 export class DynamoLedger implements Ledger {
   private readonly heads = new Map<string, Head>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Appends waiting for the tenant's in-flight write; a tenant with an entry here has a flush running. */
+  private readonly pending = new Map<string, PendingAppend[]>();
   private readonly maxAttempts: number;
   private readonly maxPagesPerList: number;
 
@@ -66,7 +88,17 @@ export class DynamoLedger implements Ledger {
     if (typeof input.tenantId !== 'string' || input.tenantId.length === 0) {
       return Promise.reject(invalidRequest('audit entry needs a tenant', 'tenantId'));
     }
-    return this.serialised(input.tenantId, () => this.appendNow(pickInput(input)));
+    const picked = pickInput(input);
+    return new Promise((resolve, reject) => {
+      const queue = this.pending.get(picked.tenantId);
+      const append = { input: picked, size: JSON.stringify(picked).length + 512, resolve, reject };
+      if (queue !== undefined) {
+        queue.push(append);
+        return;
+      }
+      this.pending.set(picked.tenantId, [append]);
+      void this.flush(picked.tenantId);
+    });
   }
 
   async list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
@@ -75,32 +107,49 @@ export class DynamoLedger implements Ledger {
       const value = query[field];
       if (value !== undefined && !Number.isFinite(value)) throw invalidRequest(`invalid ${field}`, field);
     }
-    let after = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isSeqCursor).seq;
+    const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isSeqCursor).seq;
+    const matches = entryFilter(query, after);
     const { filter, names, values } = listFilter(query);
     const matched: AuditEntry[] = [];
+    let scannedUpTo = after;
+    let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < this.maxPagesPerList; page += 1) {
       const out = await call('ledger list', () =>
         this.doc.send(
           new QueryCommand({
             TableName: this.tables.ledger,
-            KeyConditionExpression: 'pk = :pk AND sk > :after',
-            ExpressionAttributeValues: { ':pk': tenantId, ':after': after, ...values },
-            ...(filter ? { FilterExpression: filter, ExpressionAttributeNames: names } : {}),
-            Limit: filter ? 200 : query.limit + 1 - matched.length,
+            // A block starting up to MAX_BLOCK_ENTRIES - 1 before the cursor may hold entries after it.
+            KeyConditionExpression: 'pk = :pk AND sk > :lower',
+            ExpressionAttributeValues: { ':pk': tenantId, ':lower': Math.max(0, after - MAX_BLOCK_ENTRIES), ...values },
+            // Blocks always pass the item filter: their entries are filtered one by one below.
+            ...(filter
+              ? {
+                  FilterExpression: `attribute_exists(#block) OR (${filter})`,
+                  ExpressionAttributeNames: { ...names, '#block': BLOCK_ATTRIBUTE },
+                }
+              : {}),
+            Limit: filter ? 200 : query.limit + 1 + MAX_BLOCK_ENTRIES,
             ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         ),
       );
-      matched.push(...(out.Items ?? []).map(fromLedgerItem));
+      for (const item of out.Items ?? []) {
+        for (const entry of entriesOfItem(item)) {
+          scannedUpTo = Math.max(scannedUpTo, entry.seq);
+          if (matches(entry)) matched.push(entry);
+        }
+      }
       if (matched.length > query.limit) {
         const items = matched.slice(0, query.limit);
         return { items, nextCursor: encodeCursor({ seq: items.at(-1)!.seq }) };
       }
       if (!out.LastEvaluatedKey) return { items: matched };
-      after = Number(out.LastEvaluatedKey.sk);
+      startKey = out.LastEvaluatedKey;
+      scannedUpTo = Math.max(scannedUpTo, Number(out.LastEvaluatedKey.sk));
     }
     // Scanned the page budget without filling the page: hand back what matched and where to continue.
-    return { items: matched, nextCursor: encodeCursor({ seq: after }) };
+    return { items: matched, nextCursor: encodeCursor({ seq: scannedUpTo }) };
   }
 
   async verify(tenantId: string): Promise<LedgerVerification> {
@@ -110,33 +159,61 @@ export class DynamoLedger implements Ledger {
       ExpressionAttributeValues: { ':pk': tenantId },
       ConsistentRead: true,
     });
-    return verifyChain(items.map(fromLedgerItem));
+    return verifyChain(items.flatMap(entriesOfItem));
   }
 
-  private async appendNow(input: AuditEntryInput): Promise<AuditEntry> {
+  /** Writes the tenant's queued appends, one block per PutItem, until the queue is empty. */
+  private async flush(tenantId: string): Promise<void> {
+    for (;;) {
+      const queue = this.pending.get(tenantId);
+      if (queue === undefined || queue.length === 0) {
+        this.pending.delete(tenantId);
+        return;
+      }
+      const batch = queue.splice(0, blockLength(queue));
+      try {
+        const entries = await this.writeBlock(batch.map((append) => append.input));
+        batch.forEach((append, i) => {
+          append.resolve(structuredClone(entries[i]!));
+        });
+      } catch (error) {
+        for (const append of batch) append.reject(error);
+      }
+    }
+  }
+
+  private async writeBlock(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
+    const tenantId = inputs[0]!.tenantId;
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       if (attempt > 0) await jitter(attempt, 5, 100);
-      const head = this.heads.get(input.tenantId) ?? (await this.readHead(input.tenantId));
-      const unhashed: Omit<AuditEntry, 'hash'> = {
-        ...input,
-        id: `aud_${randomUUID().replaceAll('-', '')}`,
-        seq: head.seq + 1,
-        createdAt: this.clock.now(),
-        prevHash: head.hash,
-      };
-      const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+      const head = this.heads.get(tenantId) ?? (await this.readHead(tenantId));
+      const createdAt = this.clock.now();
+      const entries: AuditEntry[] = [];
+      let previous = head;
+      for (const input of inputs) {
+        const unhashed: Omit<AuditEntry, 'hash'> = {
+          ...input,
+          id: `aud_${randomUUID().replaceAll('-', '')}`,
+          seq: previous.seq + 1,
+          createdAt,
+          prevHash: previous.hash,
+        };
+        const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+        entries.push(entry);
+        previous = { seq: entry.seq, hash: entry.hash };
+      }
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.tables.ledger,
-            Item: toLedgerItem(entry),
+            Item: entries.length === 1 ? toLedgerItem(entries[0]!) : toBlockItem(entries),
             ConditionExpression: 'attribute_not_exists(sk)',
           }),
         );
-        this.heads.set(input.tenantId, { seq: entry.seq, hash: entry.hash });
-        return structuredClone(entry);
+        this.heads.set(tenantId, previous);
+        return entries;
       } catch (error) {
-        this.heads.delete(input.tenantId);
+        this.heads.delete(tenantId);
         if (!isConditionalFailure(error)) throw toDependencyError('ledger append', error);
       }
     }
@@ -157,23 +234,30 @@ export class DynamoLedger implements Ledger {
       ),
     );
     const latest = out.Items?.[0];
-    return latest ? { seq: Number(latest.sk), hash: String(latest.hash) } : { seq: 0, hash: GENESIS_HASH };
+    const last = latest === undefined ? undefined : entriesOfItem(latest).at(-1);
+    return last ? { seq: Number(last.seq), hash: String(last.hash) } : { seq: 0, hash: GENESIS_HASH };
   }
+}
 
-  /** Runs `task` after every earlier task of the same tenant has settled. */
-  private serialised<T>(tenantId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(tenantId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(tenantId, settled);
-    void settled.then(() => {
-      if (this.queues.get(tenantId) === settled) this.queues.delete(tenantId);
-    });
-    return run;
+/** How many queued appends the next block takes: up to MAX_BLOCK_ENTRIES and MAX_BLOCK_CHARS, at least one. */
+function blockLength(queue: readonly PendingAppend[]): number {
+  let chars = 0;
+  let count = 0;
+  for (const append of queue) {
+    if (count > 0 && (count >= MAX_BLOCK_ENTRIES || chars + append.size > MAX_BLOCK_CHARS)) break;
+    chars += append.size;
+    count += 1;
   }
+  return count;
+}
+
+/** The list query as a predicate on entries (blocks are filtered here; single items also by DynamoDB). */
+function entryFilter(query: AuditQuery, after: number): (entry: AuditEntry) => boolean {
+  return (entry) =>
+    entry.seq > after &&
+    (query.actorId === undefined || entry.actorId === query.actorId) &&
+    (query.from === undefined || entry.createdAt >= query.from) &&
+    (query.to === undefined || entry.createdAt <= query.to);
 }
 
 function listFilter(query: AuditQuery): {

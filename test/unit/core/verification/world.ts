@@ -8,6 +8,7 @@ import {
   MemoryAgentStore,
   MemoryCertificateStore,
   MemoryNonceStore,
+  MemoryRegistryCertificateStore,
   MemoryVelocityStore,
 } from '../../../../src/adapters/memory/memory-stores.js';
 import { MemoryActionStream, MemoryRiskReader } from '../../../../src/adapters/memory/memory-streams.js';
@@ -74,10 +75,14 @@ function uniqueNonce(): string {
   return `nonce_${counter.toString().padStart(10, '0')}`;
 }
 
+/** How the verifier reads step 1: the store's optional one-read hot path, or the plain get/getMany/agents.get. */
+export type ReadPath = 'state-reader' | 'plain';
+export const READ_PATHS: ReadPath[] = ['plain', 'state-reader'];
+
 export class World {
   readonly clock = new MutableClock();
-  readonly certificates = new MemoryCertificateStore();
   readonly agents = new MemoryAgentStore();
+  readonly certificates: MemoryCertificateStore;
   readonly nonces = new MemoryNonceStore();
   readonly velocity = new MemoryVelocityStore();
   readonly ledger = new MemoryLedger(this.clock);
@@ -85,7 +90,9 @@ export class World {
   readonly risk = new MemoryRiskReader();
   readonly verifier: ActionVerifier;
 
-  constructor(overrides: Partial<ActionVerifierDeps> = {}) {
+  constructor(overrides: Partial<ActionVerifierDeps> = {}, readPath: ReadPath = 'plain') {
+    this.certificates =
+      readPath === 'state-reader' ? new MemoryRegistryCertificateStore(this.agents) : new MemoryCertificateStore();
     this.verifier = new ActionVerifier({
       certificates: this.certificates,
       agents: this.agents,

@@ -1,0 +1,156 @@
+/**
+ * `readVerificationState` (one BatchGetItem of the certificates' and the agent's status in the single registry table)
+ * against dynalite, and the coalescing rule: concurrent requests share reads, never answers.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoAgentStore } from '../../../src/adapters/aws/dynamo/agent-store.js';
+import { DynamoCertificateStore } from '../../../src/adapters/aws/dynamo/certificate-store.js';
+import { VerificationStateReader } from '../../../src/adapters/aws/dynamo/verification-state.js';
+import { DependencyError } from '../../../src/core/errors.js';
+import { concurrently, freshTenant, useEmulators } from '../support/emulators.js';
+import { agentRecord, certificateRecord, fingerprintOf } from '../support/records.js';
+
+const env = useEmulators();
+
+async function registry() {
+  const tenant = freshTenant();
+  const certificates = new DynamoCertificateStore(env().doc, env().tableNames);
+  const agents = new DynamoAgentStore(env().doc, env().tableNames);
+  await agents.create(agentRecord(tenant, 'agent-1', { mode: 'enforce', anomalyThreshold: 0.7 }));
+  const root = certificateRecord(tenant, `${tenant}-root`);
+  const leaf = certificateRecord(tenant, `${tenant}-leaf`, {
+    parentFingerprint: root.fingerprint,
+    ancestors: [root.fingerprint],
+  });
+  await certificates.put(root);
+  await certificates.put(leaf);
+  return { tenant, certificates, agents, root, leaf };
+}
+
+describe('DynamoCertificateStore.readVerificationState against dynalite', () => {
+  it('returns exactly the mutable state: certificate statuses and the agent status, mode and threshold', async () => {
+    const { tenant, certificates, root, leaf } = await registry();
+    const state = await certificates.readVerificationState(
+      tenant,
+      [leaf.fingerprint, root.fingerprint, fingerprintOf('unknown'), leaf.fingerprint],
+      'agent-1',
+    );
+    expect(state.certificates.sort((a, b) => a.fingerprint.localeCompare(b.fingerprint))).toEqual(
+      [
+        { tenantId: tenant, fingerprint: leaf.fingerprint, status: 'active' },
+        { tenantId: tenant, fingerprint: root.fingerprint, status: 'active' },
+      ].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
+    );
+    expect(state.agent).toEqual({
+      tenantId: tenant,
+      id: 'agent-1',
+      status: 'active',
+      mode: 'enforce',
+      anomalyThreshold: 0.7,
+    });
+  });
+
+  it('sees a revocation and a suspension at once, and nothing of another tenant', async () => {
+    const { tenant, certificates, agents, root, leaf } = await registry();
+    await certificates.revoke(tenant, root.fingerprint, 'keyCompromise', 1);
+    await agents.update(tenant, 'agent-1', { status: 'suspended' });
+    const state = await certificates.readVerificationState(tenant, [leaf.fingerprint, root.fingerprint], 'agent-1');
+    expect(state.certificates.find((c) => c.fingerprint === root.fingerprint)?.status).toBe('revoked');
+    expect(state.agent?.status).toBe('suspended');
+    const elsewhere = await certificates.readVerificationState(freshTenant(), [leaf.fingerprint], 'agent-1');
+    expect(elsewhere).toEqual({ certificates: [], agent: undefined });
+  });
+
+  it('concurrent reads share BatchGetItems and each gets only its own keys', async () => {
+    const worlds = await Promise.all(Array.from({ length: 6 }, () => registry()));
+    let batchGets = 0;
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'BatchGetCommand') batchGets += 1;
+        return env().doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const reader = new VerificationStateReader(counting, env().tableNames.registry);
+    const states = await concurrently(30, (i) => {
+      const w = worlds[i % worlds.length]!;
+      return reader.read(w.tenant, [w.leaf.fingerprint, w.root.fingerprint], 'agent-1');
+    });
+    states.forEach((state, i) => {
+      const w = worlds[i % worlds.length]!;
+      expect(state.certificates.map((c) => c.fingerprint).sort()).toEqual(
+        [w.leaf.fingerprint, w.root.fingerprint].sort(),
+      );
+      expect(state.certificates.every((c) => c.tenantId === w.tenant)).toBe(true);
+      expect(state.agent?.tenantId).toBe(w.tenant);
+    });
+    expect(batchGets).toBeLessThan(30);
+    expect(batchGets).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** A document client whose BatchGetItems the test answers by hand, to control what is in flight when. */
+function manualClient() {
+  const calls: { keys: { pk: string }[]; answer(items: Record<string, unknown>[]): void; fail(e: Error): void }[] = [];
+  const doc = {
+    send: (command: { input: { RequestItems: Record<string, { Keys: { pk: string }[] }> } }) =>
+      new Promise((resolve, reject) => {
+        const [table] = Object.keys(command.input.RequestItems);
+        calls.push({
+          keys: command.input.RequestItems[table!]!.Keys,
+          answer: (items) => resolve({ Responses: { [table!]: items } }),
+          fail: reject,
+        });
+      }),
+  } as unknown as DynamoDBDocumentClient;
+  return { doc, calls };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('VerificationStateReader coalescing never reuses an answer across time', () => {
+  it('a request arriving while a read is in flight is answered by the NEXT read, issued after it arrived', async () => {
+    const { doc, calls } = manualClient();
+    const reader = new VerificationStateReader(doc, 'registry');
+    const fp = fingerprintOf('cert');
+    const first = reader.read('t', [fp], 'a');
+    await settle();
+    expect(calls).toHaveLength(1);
+    const second = reader.read('t', [fp], 'a'); // arrives while the first read is in flight
+    const third = reader.read('t', [fp], 'a');
+    await settle();
+    expect(calls).toHaveLength(1); // queued, not attached to the in-flight read
+    const certItem = (status: string) => ({
+      pk: calls[0]!.keys[0]!.pk,
+      sk: 'CERT',
+      tenantId: 't',
+      fingerprint: fp,
+      status,
+    });
+    calls[0]!.answer([certItem('active')]);
+    expect((await first).certificates[0]?.status).toBe('active');
+    await settle();
+    expect(calls).toHaveLength(2); // one shared read for both queued requests
+    // The certificate was revoked between the two reads: both queued requests must see it.
+    calls[1]!.answer([certItem('revoked')]);
+    expect((await second).certificates[0]?.status).toBe('revoked');
+    expect((await third).certificates[0]?.status).toBe('revoked');
+  });
+
+  it('a failed read fails every request in it with a DependencyError, and the next read works', async () => {
+    const { doc, calls } = manualClient();
+    const reader = new VerificationStateReader(doc, 'registry');
+    const first = reader.read('t', [fingerprintOf('x')], 'a');
+    await settle();
+    const queued = [reader.read('t', [fingerprintOf('y')], 'a'), reader.read('t', [fingerprintOf('z')], 'b')];
+    calls[0]!.answer([]);
+    await first;
+    await settle();
+    calls[1]!.fail(new Error('socket hang up'));
+    for (const pending of queued) await expect(pending).rejects.toBeInstanceOf(DependencyError);
+    const later = reader.read('t', [fingerprintOf('x')], 'a');
+    await settle();
+    calls[2]!.answer([]);
+    expect(await later).toEqual({ certificates: [], agent: undefined });
+  });
+});
