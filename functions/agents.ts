@@ -4,8 +4,7 @@
  */
 import { AgentService } from '../src/app/agents.js';
 import { createApiKey } from '../src/app/api-keys.js';
-import { awsContextProvider } from '../src/app/aws-context.js';
-import type { ContextProvider } from '../src/app/context.js';
+import type { AppContext, Provider } from '../src/app/context.js';
 import { agentFor } from '../src/http/access.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { parseBody, parseQuery } from '../src/http/request.js';
@@ -14,15 +13,20 @@ import { createAgentSchema, createApiKeySchema, listQuerySchema, patchAgentSchem
 import { agentView } from '../src/http/views.js';
 import { routes } from './routes.js';
 
-const service = ({ ctx }: AuthenticatedRequest) => new AgentService(ctx);
+/** What the agents routes use: the registry, the API-key store and the ledger (no CA, no KMS, no stream). */
+export type AgentsContext = Pick<AppContext, 'agents' | 'apiKeys' | 'ledger' | 'clock' | 'random'>;
+type AgentsRequest = AuthenticatedRequest<AgentsContext>;
 
-export const createAgentsHandler = (contextProvider: ContextProvider) =>
-  createApiHandler({
+const service = ({ ctx }: AgentsRequest) => new AgentService(ctx);
+
+/** The Lambda handler is wired in functions/lambda/agents.ts; local mode and tests pass their own provider. */
+export const createAgentsHandler = (contextProvider: Provider<AgentsContext>) =>
+  createApiHandler<AgentsContext>({
     name: 'agents',
     routes: routes.filter((route) => route.group === 'agents'),
     contextProvider,
     implementations: {
-      'POST /v1/api-keys': async (request: AuthenticatedRequest) => {
+      'POST /v1/api-keys': async (request: AgentsRequest) => {
         const body = parseBody(request.event, createApiKeySchema);
         const { principal, ctx } = request;
         const { record, key } = await createApiKey(ctx, {
@@ -38,13 +42,13 @@ export const createAgentsHandler = (contextProvider: ContextProvider) =>
           key,
         });
       },
-      'POST /v1/agents': async (request: AuthenticatedRequest) => {
+      'POST /v1/agents': async (request: AgentsRequest) => {
         const body = parseBody(request.event, createAgentSchema);
         const { principal } = request;
         const agent = await service(request).create(principal.tenantId, body, principal.keyId, principal.agentId);
         return json(201, agentView(agent));
       },
-      'GET /v1/agents': async (request: AuthenticatedRequest) => {
+      'GET /v1/agents': async (request: AgentsRequest) => {
         const query = parseQuery(request.event, listQuerySchema);
         const page = await service(request).list(request.principal.tenantId, query.limit, query.cursor);
         return json(200, {
@@ -52,9 +56,9 @@ export const createAgentsHandler = (contextProvider: ContextProvider) =>
           ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
         });
       },
-      'GET /v1/agents/{id}': async (request: AuthenticatedRequest) =>
+      'GET /v1/agents/{id}': async (request: AgentsRequest) =>
         json(200, agentView(await agentFor(request.ctx, request.principal, request.params.id, 'read'))),
-      'PATCH /v1/agents/{id}': async (request: AuthenticatedRequest) => {
+      'PATCH /v1/agents/{id}': async (request: AgentsRequest) => {
         const agent = await agentFor(request.ctx, request.principal, request.params.id, 'read');
         const patch = parseBody(request.event, patchAgentSchema);
         const updated = await service(request).update(agent.tenantId, agent.id, patch, request.principal.keyId);
@@ -62,5 +66,3 @@ export const createAgentsHandler = (contextProvider: ContextProvider) =>
       },
     },
   });
-
-export const handler = createAgentsHandler(awsContextProvider);

@@ -6,11 +6,10 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { findApiKey } from '../src/app/api-keys.js';
-import { awsContextProvider } from '../src/app/aws-context.js';
-import type { AppContext, ContextProvider } from '../src/app/context.js';
+import type { AppContext, Provider } from '../src/app/context.js';
 import { DependencyError, KakuninError } from '../src/core/errors.js';
 import { describeError } from '../src/http/error-response.js';
-import { logger } from '../src/http/observability.js';
+import { logger } from '../src/http/logger.js';
 import { authorizerContextOf, type Principal } from '../src/http/principal.js';
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
@@ -44,8 +43,12 @@ function stageWildcard(methodArn: string): string {
   return apiArn === undefined || stage === undefined ? methodArn : `${apiArn}/${stage}/*`;
 }
 
+/** What the authorizer uses: the API-key store, nothing else. */
+export type AuthorizerContext = Pick<AppContext, 'apiKeys'>;
+
+/** The Lambda handler is wired in functions/lambda/authorizer.ts. */
 export const createAuthorizer =
-  (contextProvider: ContextProvider) =>
+  (contextProvider: Provider<AuthorizerContext>) =>
   async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     let principal: Principal;
     try {
@@ -67,5 +70,3 @@ export const createAuthorizer =
       context: authorizerContextOf(principal),
     };
   };
-
-export const handler = createAuthorizer(awsContextProvider);

@@ -8,13 +8,12 @@
  *   tenant. The key exists only in the invocation response: it is never logged, never put in a template, a stack
  *   output or Secrets Manager, and only its hash is stored. Who may invoke the function is who may mint admin keys,
  *   so `lambda:InvokeFunction` on it is as sensitive as the admin role itself.
+ *
+ * The Lambda wiring (context over AWS, the two exported handlers) is functions/lambda/bootstrap.ts.
  */
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createApiKey } from '../src/app/api-keys.js';
-import { assembleContext } from '../src/app/assemble.js';
-import { buildAwsPorts } from '../src/app/aws-context.js';
-import { configFromEnv } from '../src/app/config.js';
 import type { AppContext, ContextProvider } from '../src/app/context.js';
 import { invalidRequest, KakuninError } from '../src/core/errors.js';
 import type { KeyVault } from '../src/ports.js';
@@ -138,26 +137,3 @@ export function createAdminKeyIssuer(provider: ContextProvider, settings: () => 
     return { tenantId, id: record.id, role: 'admin', key };
   };
 }
-
-let building: Promise<AppContext> | undefined;
-
-/** Like src/app/aws-context.ts, with the stack's root key in the vault. Built once per container; failures retry. */
-const bootstrapContextProvider: ContextProvider = () => {
-  building ??= Promise.resolve()
-    .then(() => {
-      const config = configFromEnv();
-      const ports = buildAwsPorts(config);
-      return assembleContext(
-        { ...ports, vault: withStackRootKey(ports.vault, bootstrapSettingsFromEnv().rootKeyArn) },
-        config,
-      );
-    })
-    .catch((error: unknown) => {
-      building = undefined;
-      throw error;
-    });
-  return building;
-};
-
-export const handler = createBootstrapHandler(bootstrapContextProvider, () => bootstrapSettingsFromEnv(), putResponse);
-export const issueAdminKey = createAdminKeyIssuer(bootstrapContextProvider, () => bootstrapSettingsFromEnv());

@@ -2,9 +2,8 @@
  * Certificates: issue (POST /v1/agents/{id}/certificates), sign with a service-held key (POST /v1/agents/{id}/sign),
  * state (GET /v1/certificates/{fingerprint}) and revoke (POST /v1/certificates/{fingerprint}/revoke).
  */
-import { awsContextProvider } from '../src/app/aws-context.js';
-import { CertificateLifecycle } from '../src/app/certificate-lifecycle.js';
-import type { ContextProvider } from '../src/app/context.js';
+import { CertificateLifecycle, type LifecycleDeps } from '../src/app/certificate-lifecycle.js';
+import type { AppContext, Provider } from '../src/app/context.js';
 import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
 import { KakuninError, notFound } from '../src/core/errors.js';
 import type { IssueCertificateRequest } from '../src/core/services.js';
@@ -17,16 +16,20 @@ import { issueCertificateSchema, revokeSchema, signRequestSchema } from '../src/
 import { certificateStateView, issuedCertificateView } from '../src/http/views.js';
 import { routes } from './routes.js';
 
-const lifecycle = ({ ctx }: AuthenticatedRequest) => new CertificateLifecycle(ctx);
+/** What the certificates routes use: the CA, the vault, the registry, the ledger and the event bus (no stream). */
+export type CertificatesContext = LifecycleDeps & Pick<AppContext, 'agents'>;
+type CertificatesRequest = AuthenticatedRequest<CertificatesContext>;
 
-function pathFingerprint(request: AuthenticatedRequest): string {
+const lifecycle = ({ ctx }: CertificatesRequest) => new CertificateLifecycle(ctx);
+
+function pathFingerprint(request: CertificatesRequest): string {
   const fingerprint = request.params.fingerprint;
   if (fingerprint === undefined || !FINGERPRINT_PATTERN.test(fingerprint)) throw notFound('certificate');
   return fingerprint;
 }
 
 /** An agent key issues only under one of its own agent's certificates (contract §3). */
-async function checkAgentKeyParent(request: AuthenticatedRequest, parentFingerprint: string | undefined) {
+async function checkAgentKeyParent(request: CertificatesRequest, parentFingerprint: string | undefined) {
   const { principal, ctx } = request;
   if (principal.role !== 'agent') return;
   const parent =
@@ -38,13 +41,14 @@ async function checkAgentKeyParent(request: AuthenticatedRequest, parentFingerpr
   }
 }
 
-export const createCertificatesHandler = (contextProvider: ContextProvider) =>
-  createApiHandler({
+/** The Lambda handler is wired in functions/lambda/certificates.ts. */
+export const createCertificatesHandler = (contextProvider: Provider<CertificatesContext>) =>
+  createApiHandler<CertificatesContext>({
     name: 'certificates',
     routes: routes.filter((route) => route.group === 'certificates'),
     contextProvider,
     implementations: {
-      'POST /v1/agents/{id}/certificates': async (request: AuthenticatedRequest) => {
+      'POST /v1/agents/{id}/certificates': async (request: CertificatesRequest) => {
         const agent = await agentFor(request.ctx, request.principal, request.params.id, 'issue');
         const body = parseBody(request.event, issueCertificateSchema);
         await checkAgentKeyParent(request, body.parentFingerprint);
@@ -63,7 +67,7 @@ export const createCertificatesHandler = (contextProvider: ContextProvider) =>
         recordIssuance();
         return json(201, issuedCertificateView(issued));
       },
-      'POST /v1/agents/{id}/sign': async (request: AuthenticatedRequest) => {
+      'POST /v1/agents/{id}/sign': async (request: CertificatesRequest) => {
         const agent = await agentFor(request.ctx, request.principal, request.params.id, 'sign');
         const body = parseBody(request.event, signRequestSchema);
         const envelope = await lifecycle(request).sign(
@@ -74,11 +78,11 @@ export const createCertificatesHandler = (contextProvider: ContextProvider) =>
         );
         return json(200, envelope);
       },
-      'GET /v1/certificates/{fingerprint}': async (request: AuthenticatedRequest) => {
+      'GET /v1/certificates/{fingerprint}': async (request: CertificatesRequest) => {
         const { record, state } = await request.ctx.ca.state(request.principal.tenantId, pathFingerprint(request));
         return json(200, certificateStateView(record, state));
       },
-      'POST /v1/certificates/{fingerprint}/revoke': async (request: AuthenticatedRequest) => {
+      'POST /v1/certificates/{fingerprint}/revoke': async (request: CertificatesRequest) => {
         const fingerprint = pathFingerprint(request);
         const { reason } = parseBody(request.event, revokeSchema);
         const outcome = await lifecycle(request).revoke(
@@ -92,5 +96,3 @@ export const createCertificatesHandler = (contextProvider: ContextProvider) =>
       },
     },
   });
-
-export const handler = createCertificatesHandler(awsContextProvider);

@@ -2,21 +2,24 @@
  * POST /v1/actions/verify (contract §4): 200 `{"verified": true, …}` or 403 `{"verified": false, "error"}`. The
  * verifier audits before it answers; this handler only parses, calls it and counts the outcome.
  */
-import { awsContextProvider } from '../src/app/aws-context.js';
-import type { ContextProvider } from '../src/app/context.js';
+import type { AppContext, Provider } from '../src/app/context.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { recordVerification } from '../src/http/observability.js';
 import { readJsonBody } from '../src/http/request.js';
 import { json } from '../src/http/responses.js';
 import { routes } from './routes.js';
 
-export const createVerifyHandler = (contextProvider: ContextProvider) =>
-  createApiHandler({
+/** What the verify route uses: the verifier (over the registry, nonce, velocity and ledger stores and the stream). */
+export type VerifyContext = Pick<AppContext, 'verifier'>;
+
+/** The Lambda handler is wired in functions/lambda/verify.ts. */
+export const createVerifyHandler = (contextProvider: Provider<VerifyContext>) =>
+  createApiHandler<VerifyContext>({
     name: 'verify',
     routes: routes.filter((route) => route.group === 'verify'),
     contextProvider,
     implementations: {
-      'POST /v1/actions/verify': async (request: AuthenticatedRequest) => {
+      'POST /v1/actions/verify': async (request: AuthenticatedRequest<VerifyContext>) => {
         const body = readJsonBody(request.event);
         const result = await request.ctx.verifier.verify(request.principal.tenantId, body === undefined ? {} : body);
         if (result.verified) {
@@ -29,5 +32,3 @@ export const createVerifyHandler = (contextProvider: ContextProvider) =>
       },
     },
   });
-
-export const handler = createVerifyHandler(awsContextProvider);

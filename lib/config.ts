@@ -3,7 +3,7 @@
  * `-c kakunin='{"…"}'`/individual keys), validated with zod, then passed to every stack as props. A typo in a context
  * key fails the synth instead of silently deploying a default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS: readonly number[] = [

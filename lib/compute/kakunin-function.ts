@@ -18,10 +18,16 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, EXTERNAL_MODULES, type FunctionEntry } from './bundling-options.js';
+import {
+  ESBUILD_TARGET,
+  ESM_REQUIRE_BANNER,
+  EXTERNAL_MODULES,
+  type FunctionEntry,
+  functionEntryPath,
+} from './bundling-options.js';
 
 export interface KakuninFunctionProps {
-  /** functions/<entry>.ts */
+  /** functions/lambda/<entry>.ts */
   entry: FunctionEntry;
   /** Exported function name. @default 'handler' */
   handler?: string;
@@ -74,7 +80,7 @@ export class KakuninFunction extends Construct {
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
     };
-    const entry = join(PROJECT_ROOT, 'functions', `${props.entry}.ts`);
+    const entry = join(PROJECT_ROOT, functionEntryPath(props.entry));
     if (existsSync(entry)) {
       this.function = new NodejsFunction(this, 'Function', {
         ...common,
@@ -103,7 +109,7 @@ export class KakuninFunction extends Construct {
         code: Code.fromInline('export const handler = () => { throw new Error("placeholder"); };'),
       });
     } else {
-      throw new Error(`functions/${props.entry}.ts does not exist; cannot bundle the ${id} function`);
+      throw new Error(`${functionEntryPath(props.entry)} does not exist; cannot bundle the ${id} function`);
     }
   }
 

@@ -1,8 +1,9 @@
 /**
  * Runtime configuration, read once from the environment and validated (design principle 8). The CDK stack sets
  * these variables on every function; local mode builds the same object in code.
+ * Validated by hand, not with zod: every function reads its configuration, and the authorizer bundles no zod at all
+ * (≈ 90 KB and ≈ 15 ms of cold start saved; docs/deploy.md).
  */
-import { z } from 'zod';
 import { invalidRequest } from '../core/errors.js';
 
 export const ENV = {
@@ -31,42 +32,62 @@ export interface AppConfig {
   defaultTenantId?: string;
 }
 
-const envSchema = z.object({
-  [ENV.registryTable]: z.string().min(3),
-  [ENV.noncesTable]: z.string().min(3),
-  [ENV.countersTable]: z.string().min(3),
-  [ENV.ledgerTable]: z.string().min(3),
-  [ENV.actionStream]: z.string().min(1),
-  [ENV.eventBus]: z.string().min(1),
-  [ENV.artifactBucket]: z.string().min(3).optional(),
-  [ENV.publicBaseUrl]: z.url(),
-  [ENV.scopeOid]: z
-    .string()
-    .regex(/^\d+(\.\d+)+$/)
-    .optional(),
-  [ENV.timestampWindowSeconds]: z.coerce.number().int().min(1).max(3600).default(300),
-});
+type Env = NodeJS.ProcessEnv;
+
+function fail(field: string): never {
+  throw invalidRequest(`invalid configuration: ${field}`, field);
+}
+
+function required(env: Env, field: string, minLength: number): string {
+  const value = env[field];
+  if (value === undefined || value.length < minLength) fail(field);
+  return value;
+}
+
+function optional(env: Env, field: string, pattern: RegExp): string | undefined {
+  const value = env[field];
+  if (value === undefined) return undefined;
+  if (!pattern.test(value)) fail(field);
+  return value;
+}
+
+function httpUrl(env: Env, field: string): string {
+  const value = required(env, field, 1);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(field);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') fail(field);
+  return value;
+}
+
+function timestampWindowSeconds(env: Env): number {
+  const field = ENV.timestampWindowSeconds;
+  const raw = env[field];
+  if (raw === undefined) return 300;
+  const seconds = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) fail(field);
+  return seconds;
+}
 
 /** Throws (at cold start, never per request) when the deployment is misconfigured. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.') ?? 'environment';
-    throw invalidRequest(`invalid configuration: ${field}`, field);
-  }
-  const e = parsed.data;
+export function configFromEnv(env: Env = process.env): AppConfig {
+  const artifactBucket = optional(env, ENV.artifactBucket, /^.{3,}$/s);
+  const scopeOid = optional(env, ENV.scopeOid, /^\d+(\.\d+)+$/);
   return {
     tables: {
-      registry: e[ENV.registryTable],
-      nonces: e[ENV.noncesTable],
-      counters: e[ENV.countersTable],
-      ledger: e[ENV.ledgerTable],
+      registry: required(env, ENV.registryTable, 3),
+      nonces: required(env, ENV.noncesTable, 3),
+      counters: required(env, ENV.countersTable, 3),
+      ledger: required(env, ENV.ledgerTable, 3),
     },
-    actionStream: e[ENV.actionStream],
-    eventBus: e[ENV.eventBus],
-    ...(e[ENV.artifactBucket] === undefined ? {} : { artifactBucket: e[ENV.artifactBucket] }),
-    publicBaseUrl: e[ENV.publicBaseUrl],
-    ...(e[ENV.scopeOid] === undefined ? {} : { scopeOid: e[ENV.scopeOid] }),
-    timestampWindowMs: e[ENV.timestampWindowSeconds] * 1_000,
+    actionStream: required(env, ENV.actionStream, 1),
+    eventBus: required(env, ENV.eventBus, 1),
+    ...(artifactBucket === undefined ? {} : { artifactBucket }),
+    publicBaseUrl: httpUrl(env, ENV.publicBaseUrl),
+    ...(scopeOid === undefined ? {} : { scopeOid }),
+    timestampWindowMs: timestampWindowSeconds(env) * 1_000,
   };
 }

@@ -43,5 +43,10 @@ export interface AppContext extends Ports {
   verifier: ActionVerifierService;
 }
 
-/** Handlers take a provider so a Lambda builds its context once per container, lazily, outside the handler body. */
-export type ContextProvider = () => Promise<AppContext>;
+/**
+ * Handlers take a provider so a Lambda builds its context once per container, lazily, outside the handler body. A
+ * route group asks for the part of the context it uses (`Provider<Pick<AppContext, …>>`), so its Lambda can compose
+ * just that part while local mode and tests pass the full context.
+ */
+export type Provider<C> = () => Promise<C>;
+export type ContextProvider = Provider<AppContext>;

@@ -26,7 +26,7 @@ function allowed(principal: Principal, agent: AgentRecord, access: AgentAccess):
 
 /** The agent named by a path id if `principal` may act on it that way; 404 unknown, 403 not permitted. */
 export async function agentFor(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'agents'>,
   principal: Principal,
   agentId: string | undefined,
   access: AgentAccess,

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { AppContext, ContextProvider } from '../app/context.js';
+import type { AppContext, Provider } from '../app/context.js';
 import { DependencyError, KakuninError } from '../core/errors.js';
 import type { ApiKeyRole } from '../core/model.js';
 import { errorResponse } from './error-response.js';
@@ -24,32 +24,33 @@ export interface ApiRoute {
   roles: readonly ApiKeyRole[];
 }
 
-export interface ApiRequest {
+/** `C`: the part of the application context the route group uses (its Lambda builds only that). */
+export interface ApiRequest<C = AppContext> {
   event: APIGatewayProxyEvent;
-  ctx: AppContext;
+  ctx: C;
   params: Record<string, string>;
 }
 
-export interface AuthenticatedRequest extends ApiRequest {
+export interface AuthenticatedRequest<C = AppContext> extends ApiRequest<C> {
   principal: Principal;
 }
 
-export type PublicImplementation = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
-export type RouteImplementation = (request: AuthenticatedRequest) => Promise<APIGatewayProxyResult>;
+export type PublicImplementation<C = AppContext> = (request: ApiRequest<C>) => Promise<APIGatewayProxyResult>;
+export type RouteImplementation<C = AppContext> = (request: AuthenticatedRequest<C>) => Promise<APIGatewayProxyResult>;
 
-export interface ApiHandlerOptions {
+export interface ApiHandlerOptions<C = AppContext> {
   /** Function name for logs. */
   name: string;
   routes: readonly ApiRoute[];
-  contextProvider: ContextProvider;
+  contextProvider: Provider<C>;
   /** Keyed `METHOD /path/{param}`; every route must have one (checked when the handler is built). */
-  implementations: Record<string, RouteImplementation | PublicImplementation>;
+  implementations: Record<string, RouteImplementation<C> | PublicImplementation<C>>;
 }
 
 const keyOf = (route: ApiRoute) => `${route.method} ${route.path}`;
 
 /** The context is built once per container; failing to build it is a dependency failure (503), not a bad request. */
-async function loadContext(provider: ContextProvider): Promise<AppContext> {
+async function loadContext<C>(provider: Provider<C>): Promise<C> {
   try {
     return await provider();
   } catch (error) {
@@ -57,7 +58,7 @@ async function loadContext(provider: ContextProvider): Promise<AppContext> {
   }
 }
 
-export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
+export function createApiHandler<C = AppContext>(options: ApiHandlerOptions<C>): ApiHandler {
   for (const route of options.routes) {
     if (!options.implementations[keyOf(route)])
       throw new Error(`${options.name}: no implementation for ${keyOf(route)}`);
@@ -74,7 +75,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       const implementation = options.implementations[keyOf(match.route)]!;
       if (match.route.public) {
         const ctx = await loadContext(options.contextProvider);
-        response = await (implementation as PublicImplementation)({ event, ctx, params: match.params });
+        response = await (implementation as PublicImplementation<C>)({ event, ctx, params: match.params });
       } else {
         principal = principalFromEvent(event);
         if (!principal) throw new KakuninError('UNAUTHENTICATED', 'a valid API key is required');

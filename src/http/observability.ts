@@ -2,10 +2,9 @@
  * Structured logs and EMF metrics (Powertools), one instance per container. Logs carry route, status, latency,
  * tenant and key id; never bodies, headers, keys, signatures or PEMs.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-export const logger = new Logger({ serviceName: 'kakunin-api' });
+export { logger } from './logger.js';
 export const metrics = new Metrics({ namespace: 'Kakunin', serviceName: 'kakunin-api' });
 
 /** Every answered request (also gives each invocation at least one metric, so none publishes an empty EMF blob). */

@@ -3,7 +3,6 @@
  * `requestContext.authorizer` as flat strings; handlers read it back here and fail closed on anything malformed.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
 
 export interface Principal {
   tenantId: string;
@@ -14,20 +13,25 @@ export interface Principal {
   keyId: string;
 }
 
-const authorizerContext = z.object({
-  tenantId: z.string().min(1),
-  role: z.enum(['admin', 'verifier', 'agent']),
-  agentId: z.string().min(1).optional(),
-  keyId: z.string().min(1),
-});
+const ROLES: readonly string[] = ['admin', 'verifier', 'agent'] satisfies Principal['role'][];
 
-/** The principal of an authenticated request, or undefined when there is none (or it is inconsistent). */
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * The principal of an authenticated request, or undefined when there is none (or it is inconsistent). Checked by
+ * hand rather than with zod so the authorizer's bundle carries no zod (this module is shared with it).
+ */
 export function principalFromEvent(event: APIGatewayProxyEvent): Principal | undefined {
-  const parsed = authorizerContext.safeParse(event.requestContext?.authorizer ?? undefined);
-  if (!parsed.success) return undefined;
-  const { tenantId, role, agentId, keyId } = parsed.data;
-  if ((role === 'agent') !== (agentId !== undefined)) return undefined;
-  return agentId === undefined ? { tenantId, role, keyId } : { tenantId, role, agentId, keyId };
+  const context: unknown = event.requestContext?.authorizer ?? undefined;
+  if (typeof context !== 'object' || context === null) return undefined;
+  const { tenantId, role, agentId, keyId } = context as Record<string, unknown>;
+  if (!nonEmpty(tenantId) || !nonEmpty(keyId) || typeof role !== 'string' || !ROLES.includes(role)) return undefined;
+  if (agentId !== undefined && !nonEmpty(agentId)) return undefined;
+  const checkedRole = role as Principal['role'];
+  if ((checkedRole === 'agent') !== (agentId !== undefined)) return undefined;
+  return agentId === undefined
+    ? { tenantId, role: checkedRole, keyId }
+    : { tenantId, role: checkedRole, agentId, keyId };
 }
 
 /** Flat string context as a Lambda authorizer returns it (and local mode injects it). */

@@ -3,7 +3,8 @@
  * KakuninError with a contract code, so no malformed input can reach a handler or surface as a 5xx.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
 import { invalidRequest, KakuninError } from '../core/errors.js';
 
 /** Contract §1. */
@@ -51,9 +52,9 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** Validates `input` against `schema`; the first issue becomes INVALID_REQUEST with `field` = its path. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+/** Validates `input` against any zod schema (classic or mini); the first issue becomes INVALID_REQUEST with `field` = its path. */
+export function parseWith<S extends z.$ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.');
@@ -61,11 +62,11 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
 }
 
 /** Body validated against `schema`; a missing body is validated as `{}` so required fields are named. */
-export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function parseBody<S extends z.$ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   const body = readJsonBody(event);
   return parseWith(schema, body === undefined ? {} : body);
 }
 
-export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+export function parseQuery<S extends z.$ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
   return parseWith(schema, event.queryStringParameters ?? {});
 }

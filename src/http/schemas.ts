@@ -1,78 +1,86 @@
 /**
  * Request schemas (contract §2–§3). Objects are strict: an unknown field is refused with its name rather than
  * silently ignored, because a misspelled scope limit ignored would mean an agent with no limit at all.
+ *
+ * Written with `zod/mini` (the functional API) and imported as a namespace: esbuild then bundles only the checks
+ * used (≈ 25 KB), where `import { z } from 'zod'` bundles all of zod with its ~40 locales (≈ 440 KB). The English
+ * messages are configured once here, exactly as `zod` itself does on import. docs/deploy.md has the measurements.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { FINGERPRINT_PATTERN } from '../core/crypto/fingerprint.js';
+
+z.config(en());
 
 export const AGENT_ID_PATTERN = /^a_[0-9a-z]{16,64}$/;
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_METADATA_BYTES = 4 * 1024;
 
-const threshold = z.number().min(0).max(1);
+const threshold = z.number().check(z.minimum(0), z.maximum(1));
 const mode = z.enum(['observe', 'enforce']);
-const metadata = z
-  .record(z.string(), z.unknown())
-  .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, {
+const metadata = z.record(z.string(), z.unknown()).check(
+  z.refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, {
     message: `metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
-  });
+  }),
+);
 
 export const createAgentSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'name is 1-128 characters of [A-Za-z0-9._-]'),
-  metadata: metadata.optional(),
-  mode: mode.optional(),
-  warningThreshold: threshold.optional(),
-  anomalyThreshold: threshold.optional(),
+  name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, 'name is 1-128 characters of [A-Za-z0-9._-]')),
+  metadata: z.optional(metadata),
+  mode: z.optional(mode),
+  warningThreshold: z.optional(threshold),
+  anomalyThreshold: z.optional(threshold),
 });
 
 export const patchAgentSchema = z
   .strictObject({
-    mode: mode.optional(),
-    warningThreshold: threshold.optional(),
-    anomalyThreshold: threshold.optional(),
-    metadata: metadata.optional(),
-    status: z.enum(['active', 'suspended']).optional(),
+    mode: z.optional(mode),
+    warningThreshold: z.optional(threshold),
+    anomalyThreshold: z.optional(threshold),
+    metadata: z.optional(metadata),
+    status: z.optional(z.enum(['active', 'suspended'])),
   })
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' });
+  .check(z.refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' }));
 
 export const createApiKeySchema = z.strictObject({
   role: z.enum(['admin', 'verifier', 'agent']),
-  agentId: z.string().optional(),
+  agentId: z.optional(z.string()),
 });
 
-const listEntry = z.string().min(1).max(128);
+const listEntry = z.string().check(z.minLength(1), z.maxLength(128));
 export const scopeSchema = z.strictObject({
-  maxTransactionSize: z.number().min(0).optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code')
-    .optional(),
-  allowedCounterparties: z.array(listEntry).optional(),
-  allowedActions: z.array(listEntry).optional(),
-  allowedRegions: z.array(listEntry).optional(),
-  maxTransactionsPerHour: z.number().int().min(1).optional(),
-  maxDailyVolume: z.number().min(0).optional(),
+  maxTransactionSize: z.optional(z.number().check(z.minimum(0))),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code'))),
+  allowedCounterparties: z.optional(z.array(listEntry)),
+  allowedActions: z.optional(z.array(listEntry)),
+  allowedRegions: z.optional(z.array(listEntry)),
+  maxTransactionsPerHour: z.optional(z.int().check(z.minimum(1))),
+  maxDailyVolume: z.optional(z.number().check(z.minimum(0))),
 });
 
-export const fingerprintSchema = z.string().regex(FINGERPRINT_PATTERN, 'a fingerprint is sha256: + 64 lowercase hex');
+export const fingerprintSchema = z
+  .string()
+  .check(z.regex(FINGERPRINT_PATTERN, 'a fingerprint is sha256: + 64 lowercase hex'));
 
 export const issueCertificateSchema = z
   .strictObject({
-    validityDays: z.number().int().min(1).max(365).optional(),
-    validityHours: z.number().int().min(1).max(8760).optional(),
+    validityDays: z.optional(z.int().check(z.minimum(1), z.maximum(365))),
+    validityHours: z.optional(z.int().check(z.minimum(1), z.maximum(8760))),
     scope: scopeSchema,
-    csr: z.string().min(1).max(16_384).optional(),
-    keySpec: z.enum(['ECC_NIST_P256', 'RSA_2048']).optional(),
-    parentFingerprint: fingerprintSchema.optional(),
+    csr: z.optional(z.string().check(z.minLength(1), z.maxLength(16_384))),
+    keySpec: z.optional(z.enum(['ECC_NIST_P256', 'RSA_2048'])),
+    parentFingerprint: z.optional(fingerprintSchema),
   })
-  .refine((body) => body.validityDays === undefined || body.validityHours === undefined, {
-    message: 'give validityDays or validityHours, not both',
-    path: ['validityHours'],
-  })
-  .refine((body) => body.csr === undefined || body.keySpec === undefined, {
-    message: 'give csr or keySpec, not both',
-    path: ['keySpec'],
-  });
+  .check(
+    z.refine((body) => body.validityDays === undefined || body.validityHours === undefined, {
+      message: 'give validityDays or validityHours, not both',
+      path: ['validityHours'],
+    }),
+    z.refine((body) => body.csr === undefined || body.keySpec === undefined, {
+      message: 'give csr or keySpec, not both',
+      path: ['keySpec'],
+    }),
+  );
 
 export const signRequestSchema = z.strictObject({
   payload: z.looseObject({ action: z.string() }),
@@ -84,10 +92,10 @@ export const revokeSchema = z.strictObject({
 });
 
 export const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 
 export const tenantQuerySchema = z.object({
-  tenant: z.string().regex(TENANT_ID_PATTERN, 'tenant is 1-64 characters of [A-Za-z0-9_-]').optional(),
+  tenant: z.optional(z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant is 1-64 characters of [A-Za-z0-9_-]'))),
 });

@@ -5,7 +5,7 @@
  * `{payload, certificateFingerprint, timestamp, nonce}`. Signing only the payload (as the seed guide did) would let
  * anyone replay a captured action under a fresh nonce and timestamp.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalBytes } from '../canonical-json.js';
 import { FINGERPRINT_PATTERN } from '../crypto/fingerprint.js';
 import { invalidRequest, KakuninError } from '../errors.js';
