@@ -9,7 +9,7 @@ import { KakuninError, notFound } from '../src/core/errors.js';
 import type { IssueCertificateRequest } from '../src/core/services.js';
 import { agentFor } from '../src/http/access.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
-import { recordIssuance, recordRevocation } from '../src/http/observability.js';
+import { logger, recordEventFailure, recordIssuance, recordRevocation } from '../src/http/observability.js';
 import { parseBody } from '../src/http/request.js';
 import { json, rfc3339 } from '../src/http/responses.js';
 import { issueCertificateSchema, revokeSchema, signRequestSchema } from '../src/http/schemas.js';
@@ -20,7 +20,15 @@ import { routes } from './routes.js';
 export type CertificatesContext = LifecycleDeps & Pick<AppContext, 'agents'>;
 type CertificatesRequest = AuthenticatedRequest<CertificatesContext>;
 
-const lifecycle = ({ ctx }: CertificatesRequest) => new CertificateLifecycle(ctx);
+const lifecycle = ({ ctx }: CertificatesRequest) =>
+  new CertificateLifecycle({
+    ...ctx,
+    // The effect and its audit entry already happened: answer as usual, but make the lost event loud.
+    onEventFailure: ({ type, eventId, error }) => {
+      logger.error('event publish failed', { eventType: type, eventId, error: (error as Error)?.name ?? 'Error' });
+      recordEventFailure(type);
+    },
+  });
 
 function pathFingerprint(request: CertificatesRequest): string {
   const fingerprint = request.params.fingerprint;

@@ -67,13 +67,15 @@ export class AgentService {
       createdAt: this.deps.clock.now(),
       ...(parentAgentId === undefined ? {} : { parentAgentId }),
     };
-    await this.deps.agents.create(agent);
+    // Audit first: a ledger failure answers 503 with no agent created; a store failure after it leaves an entry for
+    // an id that never existed, which no later request can use.
     await this.deps.ledger.append({
       tenantId,
       actorId: agent.id,
       type: 'agent.created',
       payload: { name: agent.name, by, ...(parentAgentId === undefined ? {} : { parentAgentId }) },
     });
+    await this.deps.agents.create(agent);
     return agent;
   }
 
@@ -90,13 +92,13 @@ export class AgentService {
 
   async update(tenantId: string, id: string, patch: AgentPatch, by: string): Promise<AgentRecord> {
     await this.get(tenantId, id);
-    const updated = await this.deps.agents.update(tenantId, id, patch);
+    // Audit first, as in create: a 503 from the ledger leaves the agent unchanged.
     await this.deps.ledger.append({
       tenantId,
       actorId: id,
       type: 'agent.updated',
-      payload: { fields: Object.keys(patch).sort(), by },
+      payload: { fields: Object.keys(patch).sort(), ...patch, by },
     });
-    return updated;
+    return this.deps.agents.update(tenantId, id, patch);
   }
 }

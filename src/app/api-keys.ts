@@ -69,13 +69,14 @@ export async function createApiKey(
     keyHash: hashApiKey(key),
     createdAt: deps.clock.now(),
   };
-  await deps.apiKeys.put(record);
+  // Audit first: a ledger failure answers 503 and no key exists (docs/api.md, "Failure semantics").
   await deps.ledger.append({
     tenantId: input.tenantId,
     actorId: record.id,
     type: 'api_key.created',
     payload: { role: record.role, ...(record.agentId === undefined ? {} : { agentId: record.agentId }), by: input.by },
   });
+  await deps.apiKeys.put(record);
   return { record, key };
 }
 

@@ -1,6 +1,18 @@
 /**
  * What happens around the CA when certificates are issued, revoked or used to sign: the audit ledger entry and the
  * contract §5 event. The CA itself stays free of ledger and bus concerns; this is the one place that adds them.
+ *
+ * Ordering, chosen so that no failure leaves an unaudited effect (docs/api.md, "Failure semantics"):
+ * - issue: the audit entry is written through the CA's `beforeStore` hook, after signing and before the certificate
+ *   is stored. A ledger failure answers 503 and stores nothing; a store failure after it leaves an audit entry for a
+ *   certificate nobody ever received, which the store does not know and so can never verify.
+ * - revoke: the revocation takes effect first, because refusing to revoke a compromised agent while the ledger is
+ *   down would fail open. Every revoke request, a repeated one included, then appends its audit entry and announces
+ *   the event, so a client that retries a 503 until it gets 200 always leaves the entry and the event behind.
+ * - sign: the envelope is audited before it is returned; a ledger failure answers 503 and the envelope is discarded.
+ * - events are announced after the effect and its audit entry; a bus failure is reported through `onEventFailure`
+ *   (logged and counted) instead of answering 503 for something that already happened. Delivery is at least once:
+ *   consumers deduplicate on the certificate fingerprint.
  */
 import { signEnvelope, vaultSigner } from '../core/envelope/signer.js';
 import { invalidRequest } from '../core/errors.js';
@@ -13,7 +25,10 @@ import type { AppContext } from './context.js';
 export type LifecycleDeps = Pick<
   AppContext,
   'ca' | 'ledger' | 'events' | 'certificates' | 'vault' | 'clock' | 'random'
->;
+> & {
+  /** Called when the event bus refuses an event whose effect already happened. Never receives secrets. */
+  onEventFailure?: (failure: { type: EventType; eventId: string; error: unknown }) => void;
+};
 
 export interface RevokeOutcome {
   revokedAt: number;
@@ -32,23 +47,27 @@ const SIGNING_ALGORITHM: Record<CertificateRecord['publicKeyAlgorithm'], Signing
 export class CertificateLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  /** Issues through the CA, then audits (`certificate.issued`) and announces (`certificate.issued` event). */
+  /** Issues through the CA with the audit entry written before the certificate is stored, then announces it. */
   async issue(request: IssueCertificateRequest, by: string): Promise<IssuedCertificate> {
-    const issued = await this.deps.ca.issue(request);
-    const { record } = issued;
-    await this.deps.ledger.append({
-      tenantId: record.tenantId,
-      actorId: record.agentId,
-      type: 'certificate.issued',
-      certificateFingerprint: record.fingerprint,
-      payload: {
-        serialNumber: record.serialNumber,
-        notAfter: iso(record.notAfter),
-        by,
-        ...(record.parentFingerprint === undefined ? {} : { parentFingerprint: record.parentFingerprint }),
+    const issued = await this.deps.ca.issue({
+      ...request,
+      beforeStore: async (record) => {
+        await this.deps.ledger.append({
+          tenantId: record.tenantId,
+          actorId: record.agentId,
+          type: 'certificate.issued',
+          certificateFingerprint: record.fingerprint,
+          payload: {
+            serialNumber: record.serialNumber,
+            notAfter: iso(record.notAfter),
+            by,
+            ...(record.parentFingerprint === undefined ? {} : { parentFingerprint: record.parentFingerprint }),
+          },
+        });
       },
     });
-    await this.publish(record.tenantId, 'certificate.issued', {
+    const { record } = issued;
+    await this.announce(record.tenantId, 'certificate.issued', {
       agent_id: record.agentId,
       certificate_fingerprint: record.fingerprint,
       not_after: iso(record.notAfter),
@@ -57,33 +76,37 @@ export class CertificateLifecycle {
   }
 
   /**
-   * Revokes (idempotently: the first time and reason stand). Audit entry and event only when this call made the
-   * revocation, so a repeated request never produces a second `certificate.revoked`.
+   * Revokes (idempotently: the first time and reason stand), then audits and announces. A repeated request is audited
+   * again (`payload.repeated: true`) and announced again: the earlier attempt may have failed before doing either.
    */
   async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, by: string): Promise<RevokeOutcome> {
     const { record } = await this.deps.ca.state(tenantId, fingerprint);
     const result = await this.deps.ca.revoke(tenantId, fingerprint, reason);
-    if (result.changed) {
-      await this.deps.ledger.append({
-        tenantId,
-        actorId: record.agentId,
-        type: 'certificate.revoked',
-        certificateFingerprint: fingerprint,
-        payload: { reason: result.reason, revokedAt: iso(result.revokedAt), by },
-      });
-      await this.publish(tenantId, 'agent.certificate_revoked', {
-        agent_id: record.agentId,
-        certificate_fingerprint: fingerprint,
-        revocation_reason: result.reason,
-        revoked_at: iso(result.revokedAt),
-      });
-    }
+    await this.deps.ledger.append({
+      tenantId,
+      actorId: record.agentId,
+      type: 'certificate.revoked',
+      certificateFingerprint: fingerprint,
+      payload: {
+        reason: result.reason,
+        revokedAt: iso(result.revokedAt),
+        by,
+        ...(result.changed ? {} : { repeated: true, requestedReason: reason }),
+      },
+    });
+    await this.announce(tenantId, 'agent.certificate_revoked', {
+      agent_id: record.agentId,
+      certificate_fingerprint: fingerprint,
+      revocation_reason: result.reason,
+      revoked_at: iso(result.revokedAt),
+    });
     return { ...result, record };
   }
 
   /**
-   * Signs an action envelope with the key the service holds for one of the agent's valid certificates. Refuses a
-   * certificate of another agent, one that is not valid now, and one whose key the service does not hold.
+   * Signs an action envelope with the key the service holds for one of the agent's valid certificates, and audits the
+   * signature before returning it. Refuses a certificate of another agent, one that is not valid now, and one whose
+   * key the service does not hold.
    */
   async sign(
     tenantId: string,
@@ -97,22 +120,32 @@ export class CertificateLifecycle {
     if (record.keyRef === undefined) throw invalidRequest('certificate key is not held by the service', field);
     const { state } = await this.deps.ca.state(tenantId, certificateFingerprint);
     if (!state.valid) throw invalidRequest(`certificate is not valid (${state.reason})`, field);
-    return signEnvelope({
+    const envelope = await signEnvelope({
       payload,
       certificateFingerprint,
       signer: vaultSigner(this.deps.vault, record.keyRef, SIGNING_ALGORITHM[record.publicKeyAlgorithm]),
       clock: this.deps.clock,
       random: this.deps.random,
     });
+    await this.deps.ledger.append({
+      tenantId,
+      actorId: agentId,
+      type: 'action.signed',
+      certificateFingerprint,
+      payload: envelope.payload,
+      signature: envelope.signature,
+      nonce: envelope.nonce,
+      timestamp: envelope.timestamp,
+    });
+    return envelope;
   }
 
-  private async publish(tenantId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
-    await this.deps.events.publish({
-      id: randomId(this.deps.random, 'evt_', 24),
-      type,
-      createdAt: iso(this.deps.clock.now()),
-      tenantId,
-      data,
-    });
+  private async announce(tenantId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
+    const eventId = randomId(this.deps.random, 'evt_', 24);
+    try {
+      await this.deps.events.publish({ id: eventId, type, createdAt: iso(this.deps.clock.now()), tenantId, data });
+    } catch (error) {
+      this.deps.onEventFailure?.({ type, eventId, error });
+    }
   }
 }

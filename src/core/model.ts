@@ -140,6 +140,7 @@ export interface RiskSnapshot {
 export type AuditType =
   | 'action.verified'
   | 'action.rejected'
+  | 'action.signed'
   | 'certificate.issued'
   | 'certificate.revoked'
   | 'agent.created'

@@ -27,3 +27,10 @@ export function recordIssuance(): void {
 export function recordRevocation(): void {
   metrics.addMetric('CertificatesRevoked', MetricUnit.Count, 1);
 }
+
+/** An event the bus refused after its effect happened (alarmed on: a consumer may have missed a revocation). */
+export function recordEventFailure(type: string): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ type });
+  single.addMetric('EventPublishFailures', MetricUnit.Count, 1);
+}

@@ -100,7 +100,8 @@ describe('kakunin dev restart on the same data directory', () => {
       expect(check).toMatchObject({ valid: true });
       const entries = (await ledger.list('local', { limit: 1_000 })).items;
       const verifications = entries.filter(
-        (e) => e.certificateFingerprint === fingerprint && e.type.startsWith('action.'),
+        (e) =>
+          e.certificateFingerprint === fingerprint && (e.type === 'action.verified' || e.type === 'action.rejected'),
       );
       expect(verifications.map((e) => e.errorCode ?? 'ok')).toEqual([
         'ok',
@@ -108,6 +109,13 @@ describe('kakunin dev restart on the same data directory', () => {
         'ok',
         'VELOCITY_LIMIT_EXCEEDED',
       ]);
+      // Every envelope the service signed was audited before it was handed out: each verified nonce has its entry.
+      const signedNonces = new Set(
+        entries
+          .filter((e) => e.type === 'action.signed' && e.certificateFingerprint === fingerprint)
+          .map((e) => e.nonce),
+      );
+      for (const verification of verifications) expect(signedNonces.has(verification.nonce)).toBe(true);
       expect(entries.some((e) => e.type === 'certificate.issued' && e.certificateFingerprint === fingerprint)).toBe(
         true,
       );

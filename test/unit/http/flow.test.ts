@@ -111,14 +111,18 @@ describe('full flow through the handlers', () => {
       body: { reason: 'superseded' },
     });
     expect(again.json).toEqual({ status: 'revoked', revokedAt: '2026-01-15T12:00:00.000Z' });
+    // Announced at least once: a repeated revoke announces the first revocation again (an earlier attempt may have
+    // failed before announcing); both events carry the first time and reason.
     const revocationEvents = api.ports.events.published.filter((e) => e.type === 'agent.certificate_revoked');
-    expect(revocationEvents).toHaveLength(1);
-    expect(revocationEvents[0]?.data).toEqual({
-      agent_id: agentId,
-      certificate_fingerprint: fingerprint,
-      revocation_reason: 'keyCompromise',
-      revoked_at: '2026-01-15T12:00:00.000Z',
-    });
+    expect(revocationEvents).toHaveLength(2);
+    for (const event of revocationEvents) {
+      expect(event.data).toEqual({
+        agent_id: agentId,
+        certificate_fingerprint: fingerprint,
+        revocation_reason: 'keyCompromise',
+        revoked_at: '2026-01-15T12:00:00.000Z',
+      });
+    }
 
     const after = await api.call({ method: 'GET', path: `/v1/certificates/${fingerprint}`, key: verifier });
     expect(after.json).toMatchObject({
@@ -140,7 +144,13 @@ describe('full flow through the handlers', () => {
     expect(types).toEqual(
       expect.arrayContaining(['agent.created', 'certificate.issued', 'action.verified', 'action.rejected']),
     );
-    expect(types.filter((t) => t === 'certificate.revoked')).toHaveLength(1);
+    // The revocation and its repetition are both audited; the repetition says so and keeps the first reason.
+    const revocations = api.ports.ledger.rawChain('t1').filter((e) => e.type === 'certificate.revoked');
+    expect(revocations.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ reason: 'keyCompromise' }),
+      expect.objectContaining({ reason: 'keyCompromise', repeated: true, requestedReason: 'superseded' }),
+    ]);
+    expect(types).toContain('action.signed');
     expect((await api.ports.ledger.verify('t1')).valid).toBe(true);
   });
 
