@@ -26,7 +26,7 @@ const lifecycle = ({ ctx }: CertificatesRequest) =>
     // The effect and its audit entry already happened: answer as usual, but make the lost event loud.
     onEventFailure: ({ type, eventId, error }) => {
       logger.error('event publish failed', { eventType: type, eventId, error: (error as Error)?.name ?? 'Error' });
-      recordEventFailure(type);
+      recordEventFailure();
     },
   });
 

@@ -15,6 +15,8 @@ export const METRICS = {
   certificatesIssued: 'CertificatesIssued',
   /** Count; revocations. */
   certificatesRevoked: 'CertificatesRevoked',
+  /** Count, dimension `service` only; an event refused by the bus after its effect happened (alarmed). */
+  eventPublishFailures: 'EventPublishFailures',
   /** Milliseconds per KMS call. Not emitted yet (see the report); the widget stays empty until it is. */
   kmsLatency: 'KmsLatency',
 } as const;

@@ -173,6 +173,19 @@ export class Observability extends Construct {
         width: 8,
       }),
     );
+    // A lost event may mean a consumer never learnt of a revocation: page on the first one.
+    this.threshold(
+      'EventPublishFailuresAlarm',
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: METRICS.eventPublishFailures,
+        dimensionsMap: { service: 'kakunin-api' },
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+      1,
+      'An event (certificate issued or revoked) was refused by the bus after its effect happened; see the logs.',
+    );
   }
 
   /** Errors, throttles and init duration (cold starts) of each function; alarms on errors and throttles. */
