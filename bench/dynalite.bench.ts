@@ -78,8 +78,8 @@ export const benchmarks: Benchmark[] = [
         const bare = (bareBefore + (await bareConditionalPutRate(doc, tableNames.counters, options))) / 2;
         return [
           result('dynalite nonce claim (conditional PutItem)', claim, BASELINE, bare),
-          result('dynalite velocity consume (hour + day updates)', consume, BASELINE, bare),
-          result('dynalite ledger append (one tenant, serialised)', append, BASELINE, bare),
+          result('dynalite velocity consume (one-item hour + day update)', consume, BASELINE, bare),
+          result('dynalite ledger append (one tenant, concurrent appends batched into block items)', append, BASELINE, bare),
         ];
       } finally {
         await emulators.stop();
