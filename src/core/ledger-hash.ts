@@ -3,7 +3,7 @@
  * JCS form of the entry's own fields (everything but `hash`). Altering or removing any stored entry breaks every link
  * after it, which `verifyChain` reports as the first invalid sequence number.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalString } from './canonical-json.js';
 import type { AuditEntry } from './model.js';
 
@@ -13,7 +13,36 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   // Drop undefined fields so an entry hashes the same before and after a JSON round trip through a store.
   const fields = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
   delete fields.hash;
-  return createHash('sha256').update(entry.prevHash).update('\n').update(canonicalString(fields)).digest('hex');
+  return chainHash(entry.prevHash, canonicalString(fields));
+}
+
+/** SHA-256 (hex) over `prevHash`, a newline and the entry's JCS text: one-shot, the same bytes as three updates. */
+function chainHash(prevHash: string, canonicalText: string): string {
+  // As Hash#update did: a missing or non-string prevHash is a broken entry, never hashed as the text "undefined".
+  if (typeof prevHash !== 'string') throw new TypeError('prevHash must be a string');
+  return hash('sha256', `${prevHash}\n${canonicalText}`, 'hex');
+}
+
+/**
+ * Hashes a new entry and returns the entry to store, doing the serialisation work once: the JCS text that is hashed
+ * is also parsed back into the stored copy. The result is exactly what `entryHash` and `verifyChain` expect, because
+ * JCS is idempotent on its own output (`canonicalString(JSON.parse(text)) === text`): the stored copy holds plain JSON
+ * values only, undefined fields are dropped (as the JSON round trip of `entryHash` drops them), and it shares no
+ * object with the caller. A value JSON cannot carry (NaN, ±Infinity, a function, a lone surrogate) throws instead of
+ * being stored in a silently altered form: the append fails closed.
+ */
+export function sealEntry(unhashed: Omit<AuditEntry, 'hash'>): AuditEntry {
+  // A stray `hash` on the input is not part of the hashed fields (entryHash deletes it too).
+  let fields: object = unhashed;
+  if (Object.hasOwn(unhashed, 'hash')) {
+    const { hash: _ignored, ...rest } = unhashed as AuditEntry;
+    fields = rest;
+  }
+  const text = canonicalString(fields);
+  const stored = JSON.parse(text) as AuditEntry;
+  // Assigned, not spread: adding to a parsed object is cheap, a spread copy is not (see docs/verification.md).
+  stored.hash = chainHash(stored.prevHash, text);
+  return stored;
 }
 
 export type ChainCheck =

@@ -5,13 +5,17 @@
  * encoding that re-encodes to the same text.
  */
 
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Decodes canonical, padded, standard-alphabet base64; undefined for anything else (including the empty string). */
+/**
+ * Decodes canonical, padded, standard-alphabet base64; undefined for anything else (including the empty string).
+ *
+ * One check covers every spelling: Node's encoder emits exactly the canonical form (standard alphabet, `=` padding,
+ * zero padding bits, no whitespace), so a text that re-encodes to itself IS canonical, and any other spelling
+ * (whitespace, URL-safe characters, missing padding, non-zero padding bits, junk the lenient decoder skipped)
+ * re-encodes differently. No separate pattern test is needed.
+ */
 export function decodeStrictBase64(text: string): Uint8Array | undefined {
-  if (text.length === 0 || !STANDARD_BASE64.test(text)) return undefined;
+  if (text.length === 0 || text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
-  // Non-zero bits in the last character's padding decode to the same bytes; re-encoding exposes them.
   if (bytes.toString('base64') !== text) return undefined;
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

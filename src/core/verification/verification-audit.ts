@@ -13,11 +13,11 @@ export function auditEntryFor(
   riskScore: number,
   rejection: Rejection | undefined,
 ): AuditEntryInput {
-  return {
+  // A plain literal plus one assignment: a conditional spread in the middle of a literal costs V8 far more.
+  const entry: AuditEntryInput = {
     tenantId,
     actorId: record.agentId,
     type: rejection === undefined ? 'action.verified' : 'action.rejected',
-    ...(rejection === undefined ? {} : { errorCode: rejection.code }),
     payload: envelope.payload,
     signature: envelope.signature,
     certificateFingerprint: envelope.certificateFingerprint,
@@ -25,6 +25,8 @@ export function auditEntryFor(
     timestamp: envelope.timestamp,
     riskScore,
   };
+  if (rejection !== undefined) entry.errorCode = rejection.code;
+  return entry;
 }
 
 /** A verified, audited action that did not reach the ActionStream. */

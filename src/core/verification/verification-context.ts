@@ -57,7 +57,8 @@ export class VerificationContextLoader {
         return undefined;
       }
       return {
-        record: { ...cached, status: own.status },
+        // Object.assign rather than `{ ...cached, status }`: V8 builds a spread-plus-key literal on a slow path.
+        record: Object.assign({}, cached, { status: own.status }),
         ancestors: state.certificates,
         agent: state.agent,
         riskScore,
@@ -71,7 +72,7 @@ export class VerificationContextLoader {
     ]);
     const facts = this.facts.remember(record);
     return {
-      record: { ...facts, status: record.status },
+      record: Object.assign({}, facts, { status: record.status }),
       ancestors: state.certificates,
       agent: state.agent,
       riskScore,
