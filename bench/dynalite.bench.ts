@@ -79,7 +79,12 @@ export const benchmarks: Benchmark[] = [
         return [
           result('dynalite nonce claim (conditional PutItem)', claim, BASELINE, bare),
           result('dynalite velocity consume (one-item hour + day update)', consume, BASELINE, bare),
-          result('dynalite ledger append (one tenant, concurrent appends batched into block items)', append, BASELINE, bare),
+          result(
+            'dynalite ledger append (one tenant, concurrent appends batched into block items)',
+            append,
+            BASELINE,
+            bare,
+          ),
         ];
       } finally {
         await emulators.stop();
