@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, invalidRequest } from '../../../core/errors.js';
-import { entryHash, GENESIS_HASH, verifyChain } from '../../../core/ledger-hash.js';
+import { GENESIS_HASH, sealEntry, verifyChain } from '../../../core/ledger-hash.js';
 import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
 import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../../ports.js';
 import {
@@ -191,14 +191,15 @@ export class DynamoLedger implements Ledger {
       const entries: AuditEntry[] = [];
       let previous = head;
       for (const input of inputs) {
-        const unhashed: Omit<AuditEntry, 'hash'> = {
-          ...input,
-          id: `aud_${randomUUID().replaceAll('-', '')}`,
-          seq: previous.seq + 1,
-          createdAt,
-          prevHash: previous.hash,
-        };
-        const entry: AuditEntry = { ...unhashed, hash: entryHash(unhashed) };
+        // Sealed with one canonicalisation; the stored copy is detached from the caller's objects.
+        const entry = sealEntry(
+          Object.assign({}, input, {
+            id: `aud_${randomUUID().replaceAll('-', '')}`,
+            seq: previous.seq + 1,
+            createdAt,
+            prevHash: previous.hash,
+          }),
+        );
         entries.push(entry);
         previous = { seq: entry.seq, hash: entry.hash };
       }
