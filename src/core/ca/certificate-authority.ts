@@ -22,6 +22,8 @@ import type {
   IssueCertificateRequest,
   IssuedCertificate,
 } from '../services.js';
+import { ancestorFingerprints } from '../verification/certificate-check.js';
+import { callPort } from '../verification/port-call.js';
 import { CaHierarchy } from './ca-hierarchy.js';
 import { certificateState } from './certificate-state.js';
 import { collectCrlEntries } from './crl-entries.js';
@@ -82,9 +84,12 @@ export class CertificateAuthority implements CertificateAuthorityService {
   }
 
   async state(tenantId: string, fingerprint: string): Promise<{ record: CertificateRecord; state: CertificateState }> {
-    const record = await this.deps.certificates.get(tenantId, fingerprint);
+    const record = await callPort('certificate store', () => this.deps.certificates.get(tenantId, fingerprint));
     if (!record) throw notFound('certificate');
-    const ancestors = record.ancestors.length ? await this.deps.certificates.getMany(tenantId, record.ancestors) : [];
+    const above = ancestorFingerprints(record);
+    const ancestors = above.length
+      ? await callPort('certificate store', () => this.deps.certificates.getMany(tenantId, above))
+      : [];
     return { record, state: certificateState(record, ancestors, this.deps.clock.now()) };
   }
 
@@ -99,13 +104,18 @@ export class CertificateAuthority implements CertificateAuthorityService {
 
   /** Signed by the issuing CA through the vault: CRL number, AKI, thisUpdate = now, nextUpdate = now + 24 h. */
   async crl(tenantId: string): Promise<Uint8Array> {
-    const issuing = await this.hierarchy.issuingCa(tenantId);
-    const entries = await collectCrlEntries(this.deps.certificates, tenantId);
-    const crlNumber = await this.deps.caStore.nextCrlNumber(tenantId);
-    if (crlNumber > BigInt(Number.MAX_SAFE_INTEGER)) throw new KakuninError('UNAVAILABLE', 'CRL number overflow');
+    const issuing = await callPort('certificate authority store', () => this.hierarchy.issuingCa(tenantId));
+    // thisUpdate and the CRL number are fixed BEFORE the revocations are read, so a CRL lists every revocation made
+    // before its thisUpdate, and a CRL with a higher number started its read later. Read first and number second,
+    // a slow reader could publish CRL n+1 without a revocation that CRL n (and its own thisUpdate) already covered.
+    const thisUpdate = toWholeSeconds(this.deps.clock.now());
+    const crlNumber = await callPort('certificate authority store', () => this.deps.caStore.nextCrlNumber(tenantId));
+    if (typeof crlNumber !== 'bigint' || crlNumber < 1n || crlNumber > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new KakuninError('UNAVAILABLE', 'CRL number out of range');
+    }
+    const entries = await callPort('certificate store', () => collectCrlEntries(this.deps.certificates, tenantId));
     const ski = issuing.certificate.getExtension(SubjectKeyIdentifierExtension);
     if (!ski) throw new KakuninError('UNAVAILABLE', 'issuing CA has no subject key identifier');
-    const thisUpdate = toWholeSeconds(this.deps.clock.now());
     const crl = await X509CrlGenerator.create(
       {
         issuer: issuing.certificate.subjectName,

@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { createPublicKey, webcrypto } from 'node:crypto';
 import { Pkcs10CertificateRequest } from '@peculiar/x509';
+import { agentKeyKind } from '../crypto/key-policy.js';
 import { KakuninError } from '../errors.js';
 import type { PublicKeyAlgorithm } from '../model.js';
 
@@ -23,15 +24,7 @@ const invalidCsr = (message: string, cause?: unknown): KakuninError =>
 /** Classifies a public key; undefined for any key the project does not accept. */
 export function classifyPublicKey(spki: Uint8Array): PublicKeyAlgorithm | undefined {
   try {
-    const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType === 'ec') {
-      return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ECDSA_P256' : undefined;
-    }
-    if (key.asymmetricKeyType === 'rsa') {
-      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-      return bits >= 2048 && bits <= 4096 ? 'RSA' : undefined;
-    }
-    return undefined;
+    return agentKeyKind(createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }));
   } catch {
     return undefined;
   }
@@ -50,7 +43,9 @@ export async function readCsr(pem: string): Promise<CsrKey> {
   }
   const spki = new Uint8Array(csr.publicKey.rawData);
   const algorithm = classifyPublicKey(spki);
-  if (algorithm === undefined) throw invalidCsr('csr key must be ECDSA P-256 or RSA 2048-4096');
+  if (algorithm === undefined) {
+    throw invalidCsr('csr key must be ECDSA P-256, or RSA 2048-4096 with an odd exponent 2^16 < e < 2^256');
+  }
   let verified = false;
   try {
     verified = await csr.verify(webcrypto as Crypto);

@@ -11,6 +11,8 @@ import type { CertificateRecord, KeySpec, PublicKeyAlgorithm, Scope } from '../m
 import { checkNarrowing } from '../scope/check-narrowing.js';
 import { normalizeScope } from '../scope/normalize-scope.js';
 import type { IssueCertificateRequest, IssuedCertificate } from '../services.js';
+import { ancestorFingerprints } from '../verification/certificate-check.js';
+import { callPort } from '../verification/port-call.js';
 import type { CaHierarchy } from './ca-hierarchy.js';
 import { buildAgentCertificate } from './certificate-profiles.js';
 import { certificateState } from './certificate-state.js';
@@ -59,13 +61,20 @@ export class IssuancePipeline {
     const now = this.deps.clock.now();
     const notBefore = toWholeSeconds(now);
     const notAfter = notBefore + requestedLifetimeMs(request.validityDays, request.validityHours);
-    const issuing = await this.deps.hierarchy.issuingCa(tenantId);
+    const validityField = request.validityHours !== undefined ? 'validityHours' : 'validityDays';
+    const issuing = await callPort('certificate authority store', () => this.deps.hierarchy.issuingCa(tenantId));
     if (notAfter > issuing.record.notAfter) {
       throw new KakuninError('INVALID_REQUEST', 'the certificate would outlive its issuing CA', {
-        field: request.validityHours !== undefined ? 'validityHours' : 'validityDays',
+        field: validityField,
       });
     }
-    const lineage = await this.narrow(tenantId, request.parentFingerprint, scope, notAfter, now);
+    const lineage = await this.narrow(
+      tenantId,
+      request.parentFingerprint,
+      scope,
+      { notAfter, field: validityField },
+      now,
+    );
     const subjectKey: SubjectKey = csrKey ?? (await this.createVaultKey(binding as { keySpec: KeySpec }, request));
     const serialNumber = randomSerialNumber(this.deps.random);
     const expected = {
@@ -85,9 +94,10 @@ export class IssuancePipeline {
     const der = new Uint8Array(signed.rawData);
     const certificate = await checkIssuedCertificate(der, issuing.certificate, expected);
     const record = this.record(request, certificate.toString('pem'), der, subjectKey, scope, lineage, expected, now);
+    // The root is loaded before anything is stored, so a failure to read it cannot leave an unanswered issuance.
+    const root = await callPort('certificate authority store', () => this.deps.hierarchy.rootCa());
     if (request.beforeStore) await request.beforeStore(record);
-    await this.deps.certificates.put(record);
-    const root = await this.deps.hierarchy.rootCa();
+    await callPort('certificate store', () => this.deps.certificates.put(record));
     return { record, chainPem: `${issuing.record.certPem.trim()}\n${root.record.certPem.trim()}\n` };
   }
 
@@ -113,26 +123,29 @@ export class IssuancePipeline {
     tenantId: string,
     parentFingerprint: string | undefined,
     scope: Scope,
-    notAfter: number,
+    validity: { notAfter: number; field: 'validityDays' | 'validityHours' },
     now: number,
   ): Promise<Lineage> {
     if (parentFingerprint === undefined) return { ancestors: [] };
-    const parent = await this.deps.certificates.get(tenantId, parentFingerprint);
+    const parent = await callPort('certificate store', () => this.deps.certificates.get(tenantId, parentFingerprint));
     if (!parent) throw new KakuninError('NOT_FOUND', 'parent certificate not found', { field: 'parentFingerprint' });
-    const ancestors = parent.ancestors.length ? await this.deps.certificates.getMany(tenantId, parent.ancestors) : [];
+    const above = ancestorFingerprints(parent);
+    const ancestors = above.length
+      ? await callPort('certificate store', () => this.deps.certificates.getMany(tenantId, above))
+      : [];
     const state = certificateState(parent, ancestors, now);
     if (!state.valid) throw exceeds(`the parent certificate is not valid (${state.reason})`, 'parentFingerprint');
     const violation = checkNarrowing(scope, parent.scope);
     if (violation !== undefined) throw exceeds(violation, violation.split(':')[0]);
-    if (notAfter > parent.notAfter) throw exceeds('notAfter exceeds the parent certificate', 'validityDays');
+    if (validity.notAfter > parent.notAfter) throw exceeds('notAfter exceeds the parent certificate', validity.field);
     return { parentFingerprint, ancestors: [...parent.ancestors, parent.fingerprint] };
   }
 
   private async createVaultKey(binding: { keySpec: KeySpec }, request: IssueCertificateRequest): Promise<SubjectKey> {
     const { vault } = this.deps;
     const tags = { tenantId: request.tenantId, purpose: 'agent' as const, agentId: request.agent.id };
-    const keyRef = await vault.createKey(binding.keySpec, tags);
-    const spki = new Uint8Array(await vault.getPublicKey(keyRef));
+    const keyRef = await callPort('key vault', () => vault.createKey(binding.keySpec, tags));
+    const spki = new Uint8Array(await callPort('key vault', () => vault.getPublicKey(keyRef)));
     const algorithm = classifyPublicKey(spki);
     if (algorithm === undefined) throw new KakuninError('UNAVAILABLE', 'the key vault returned an unexpected key');
     return { spki, algorithm, keyRef, keySpec: binding.keySpec };

@@ -9,6 +9,7 @@ import { webcrypto } from 'node:crypto';
 import type { KeyVault, SigningAlgorithm } from '../../ports.js';
 import { ecdsaDerToRaw } from '../crypto/ecdsa-format.js';
 import type { KeySpec } from '../model.js';
+import { callPort } from '../verification/port-call.js';
 
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const RSA_PKCS1 = { name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } } as const;
@@ -58,7 +59,8 @@ export function createVaultCrypto(vault: KeyVault): Crypto {
     if (!(key instanceof VaultCryptoKey)) return subtle.sign(algorithm, key, data);
     const hash = hashName(algorithm) ?? hashName(key.algorithm as RsaHashedKeyAlgorithm);
     if (hash !== undefined && hash.toUpperCase() !== 'SHA-256') throw new Error('vault keys sign with SHA-256 only');
-    const signature = await vault.sign(key.keyId, toBytes(data), key.signingAlgorithm);
+    // Any vault failure (even a domain error such as a missing key) is a dependency failure: 503, never a 4xx.
+    const signature = await callPort('key vault', () => vault.sign(key.keyId, toBytes(data), key.signingAlgorithm));
     const webSignature = key.keySpec === 'ECC_NIST_P256' ? ecdsaDerToRaw(signature) : signature;
     return webSignature.slice().buffer as ArrayBuffer;
   };

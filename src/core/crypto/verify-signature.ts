@@ -1,9 +1,11 @@
 /**
  * Action-signature verification (contract §4). The algorithm comes from the certificate's key, never from the
  * input: an EC P-256 key verifies ECDSA-SHA256 with a DER signature; an RSA key verifies RSASSA-PKCS1-v1_5-SHA256.
- * Anything else (other curves, RSA-PSS keys, Ed25519, RSA under 2048 bits) is refused: fail closed.
+ * Anything else (other curves, RSA-PSS keys, Ed25519, RSA outside 2048–4096 bits or with an insane public exponent
+ * such as e = 1, which makes every signature forgeable) is refused: fail closed (key-policy.ts).
  */
 import { constants, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { agentKeyKind } from './key-policy.js';
 
 export type VerificationKey = KeyObject | string | Uint8Array;
 
@@ -22,15 +24,9 @@ export function verifySignature(publicKey: VerificationKey, data: Uint8Array, si
     return false;
   }
   try {
-    if (key.asymmetricKeyType === 'ec') {
-      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
-      return verify('sha256', data, { key, dsaEncoding: 'der' }, signature);
-    }
-    if (key.asymmetricKeyType === 'rsa') {
-      const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-      if (bits < 2048 || bits > 4096) return false;
-      return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-    }
+    const kind = agentKeyKind(key);
+    if (kind === 'ECDSA_P256') return verify('sha256', data, { key, dsaEncoding: 'der' }, signature);
+    if (kind === 'RSA') return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
     return false;
   } catch {
     return false;

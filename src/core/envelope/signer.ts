@@ -14,6 +14,7 @@
 import { constants, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import type { Clock, KeyVault, Random, SigningAlgorithm } from '../../ports.js';
 import { FINGERPRINT_PATTERN } from '../crypto/fingerprint.js';
+import { agentKeyKind } from '../crypto/key-policy.js';
 import { DependencyError, invalidRequest, KakuninError } from '../errors.js';
 import type { ActionPayload, SignedEnvelope } from '../model.js';
 import { encodeBase64, encodeBase64Url } from './base64.js';
@@ -31,7 +32,9 @@ export function vaultSigner(vault: KeyVault, keyId: string, algorithm: SigningAl
     try {
       return await vault.sign(keyId, bytes, algorithm);
     } catch (error) {
-      if (error instanceof KakuninError) throw error;
+      // Even a domain error from the vault (a key it cannot find) is a dependency failure here: the key reference
+      // came from our own certificate record, so the caller did nothing wrong (503, never a 4xx).
+      if (error instanceof DependencyError) throw error;
       throw new DependencyError('key vault unavailable', error);
     }
   };
@@ -49,21 +52,22 @@ function toPrivateKey(key: KeyObject | string): KeyObject {
 
 /**
  * A signer holding a caller's own private key (KeyObject or PEM). Only the key types a certificate may carry are
- * accepted: EC on P-256, and RSA (PKCS#1 v1.5 padding, not RSA-PSS keys) of 2048–4096 bits.
+ * accepted (key-policy.ts): EC on P-256, and RSA (PKCS#1 v1.5 padding, not RSA-PSS keys) of 2048–4096 bits.
  */
 export function privateKeySigner(key: KeyObject | string): BytesSigner {
   const privateKey = toPrivateKey(key);
   if (privateKey.type !== 'private') throw invalidRequest('a private key is required', 'privateKey');
-  const details = privateKey.asymmetricKeyDetails;
-  if (privateKey.asymmetricKeyType === 'ec') {
-    if (details?.namedCurve !== 'prime256v1') throw invalidRequest('EC keys must be on P-256', 'privateKey');
+  const kind = agentKeyKind(privateKey);
+  if (kind === 'ECDSA_P256') {
     return async (bytes) => new Uint8Array(sign('sha256', bytes, { key: privateKey, dsaEncoding: 'der' }));
   }
-  if (privateKey.asymmetricKeyType === 'rsa') {
-    const bits = details?.modulusLength ?? 0;
-    if (bits < 2048 || bits > 4096) throw invalidRequest('RSA keys must have 2048-4096 bits', 'privateKey');
+  if (kind === 'RSA') {
     return async (bytes) =>
       new Uint8Array(sign('sha256', bytes, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }));
+  }
+  if (privateKey.asymmetricKeyType === 'ec') throw invalidRequest('EC keys must be on P-256', 'privateKey');
+  if (privateKey.asymmetricKeyType === 'rsa') {
+    throw invalidRequest('RSA keys must have 2048-4096 bits and an odd exponent 2^16 < e < 2^256', 'privateKey');
   }
   throw invalidRequest('only ECDSA P-256 and RSA keys can sign actions', 'privateKey');
 }

@@ -1,8 +1,9 @@
 /**
  * The sub-agent narrowing rule of contract §3, as a pure function: a child's scope must lie within its parent's.
- * Both scopes are expected to be normalised (see normalize-scope.ts), so currencies are always present.
+ * Scopes are normally normalised (normalize-scope.ts), but a stored parent scope may lack `currency`; an absent
+ * currency means the contract default (EUR) on either side, never "any currency" and never "no match".
  */
-import type { Scope } from '../model.js';
+import { DEFAULT_CURRENCY, type Scope } from '../model.js';
 import { SCOPE_LIST_FIELDS } from './normalize-scope.js';
 
 const LIMIT_FIELDS = ['maxTransactionSize', 'maxDailyVolume', 'maxTransactionsPerHour'] as const;
@@ -15,8 +16,10 @@ const LIMIT_FIELDS = ['maxTransactionSize', 'maxDailyVolume', 'maxTransactionsPe
  * @example checkNarrowing({ maxTransactionSize: 50 }, { maxTransactionSize: 100 }) // undefined
  */
 export function checkNarrowing(child: Scope, parent: Scope): string | undefined {
-  if (child.currency !== parent.currency) {
-    return `scope.currency: ${String(child.currency)} differs from the parent's ${String(parent.currency)}`;
+  const childCurrency = child.currency ?? DEFAULT_CURRENCY;
+  const parentCurrency = parent.currency ?? DEFAULT_CURRENCY;
+  if (childCurrency !== parentCurrency) {
+    return `scope.currency: ${childCurrency} differs from the parent's ${parentCurrency}`;
   }
   for (const field of LIMIT_FIELDS) {
     const limit = parent[field];

@@ -31,10 +31,27 @@ function amount(field: ScopeAmountField, value: unknown): number {
   return value === 0 ? 0 : value;
 }
 
+/** Matches an unpaired UTF-16 surrogate: it has no UTF-8 form, so the certificate could not carry it faithfully. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Length in characters (Unicode code points), as the contract counts them: an item of 128 emoji is 128 characters
+ * although JavaScript's `length` says 256. Only called on strings free of lone surrogates.
+ */
+function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
 function list(field: ScopeListField, value: unknown): string[] {
   if (!Array.isArray(value)) throw invalid(field, `${field} must be an array of strings`);
   return value.map((item, index) => {
-    if (typeof item !== 'string' || item.length < 1 || item.length > MAX_ITEM_LENGTH) {
+    if (typeof item !== 'string' || LONE_SURROGATE.test(item)) {
+      throw invalid(`${field}.${index}`, `${field} items must be strings of 1-${MAX_ITEM_LENGTH} characters`);
+    }
+    const characters = characterCount(item);
+    if (characters < 1 || characters > MAX_ITEM_LENGTH) {
       throw invalid(`${field}.${index}`, `${field} items must be strings of 1-${MAX_ITEM_LENGTH} characters`);
     }
     return item;

@@ -107,6 +107,10 @@ export class ActionVerifier implements ActionVerifierService {
     const entry = await callPort('audit ledger', () =>
       this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, context.riskScore, rejection)),
     );
+    // An append that resolves without an entry id cannot be shown to have written anything: no verdict without it.
+    if (typeof entry?.id !== 'string' || entry.id === '') {
+      throw new DependencyError('audit ledger returned no entry id');
+    }
     if (rejection !== undefined) return { verified: false, error: rejection, auditId: entry.id };
     await this.publish({
       tenantId,

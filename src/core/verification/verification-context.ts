@@ -117,9 +117,13 @@ export class VerificationContextLoader {
 
   private async riskScore(tenantId: string, agentId: string): Promise<number> {
     const risk = await callPort('risk reader', () => this.ports.risk.current(tenantId, agentId));
-    const score = risk?.score ?? 0;
-    // A score that is not a number cannot be compared with a threshold: refuse to decide rather than pass.
-    if (!Number.isFinite(score)) throw new DependencyError('risk reader returned an invalid score');
+    // No snapshot yet (a new agent) is a score of 0. Anything else must carry a score in [0, 1]: a snapshot without
+    // one, or with a value no threshold can be compared with, must not read as "no risk" in enforce mode.
+    if (risk === undefined) return 0;
+    const score: unknown = risk === null || typeof risk !== 'object' ? undefined : risk.score;
+    if (typeof score !== 'number' || !(score >= 0 && score <= 1)) {
+      throw new DependencyError('risk reader returned an invalid score');
+    }
     return score;
   }
 }

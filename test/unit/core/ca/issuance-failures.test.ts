@@ -1,7 +1,7 @@
 /**
  * Issuance under failure: nothing is stored unless every step succeeded, and the audit hook runs before the store.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DependencyError, KakuninError } from '../../../../src/core/errors.js';
 import type { CertificateRecord } from '../../../../src/core/model.js';
 import { agent, createCa } from './ca-fixture.js';
@@ -55,5 +55,59 @@ describe('issuance failures leave nothing behind', () => {
       env.vault.sign = original;
     }
     expect(await env.certificates.listByAgent(tenantId, subject.id)).toEqual([]);
+  });
+});
+
+describe('issuance maps every port failure to 503', () => {
+  let portFailures = 0;
+
+  it.each([
+    [
+      'vault.sign → NOT_FOUND',
+      (e: typeof env) => vi.spyOn(e.vault, 'sign').mockRejectedValue(new KakuninError('NOT_FOUND', 'key not found')),
+    ],
+    [
+      'vault.createKey → plain Error',
+      (e: typeof env) => vi.spyOn(e.vault, 'createKey').mockRejectedValue(new Error('throttled')),
+    ],
+    [
+      'vault.getPublicKey → INVALID_REQUEST',
+      (e: typeof env) =>
+        vi.spyOn(e.vault, 'getPublicKey').mockRejectedValue(new KakuninError('INVALID_REQUEST', 'bad')),
+    ],
+    [
+      'certificates.put → CONFLICT',
+      (e: typeof env) => vi.spyOn(e.certificates, 'put').mockRejectedValue(new KakuninError('CONFLICT', 'exists')),
+    ],
+  ])('%s → UNAVAILABLE, nothing stored', async (_name, fail) => {
+    portFailures += 1;
+    const subject = agent(`a_portfail${String(portFailures).padStart(12, '0')}`);
+    const spy = fail(env);
+    try {
+      const outcome = await env.ca.issue({ tenantId, agent: subject, scope: {} }).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(DependencyError);
+      expect((outcome as KakuninError).status).toBe(503);
+      expect((outcome as KakuninError).code).toBe('UNAVAILABLE');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await env.certificates.listByAgent(tenantId, subject.id)).toEqual([]);
+  });
+
+  it('a parent lookup that fails is 503, not NOT_FOUND', async () => {
+    const spy = vi.spyOn(env.certificates, 'get').mockRejectedValue(new KakuninError('NOT_FOUND', 'table missing'));
+    try {
+      const outcome = await env.ca
+        .issue({
+          tenantId,
+          agent: agent('a_parentfail000000001'),
+          scope: {},
+          parentFingerprint: `sha256:${'a'.repeat(64)}`,
+        })
+        .catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(DependencyError);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,7 +1,10 @@
 /**
  * Wycheproof conformance of the action-signature verifier (src/core/crypto/verify-signature.ts) and of the raw→DER
  * ECDSA conversion (src/core/crypto/ecdsa-format.ts). Every `valid` vector must verify, every `invalid` one must not;
- * `acceptable` may go either way and is only counted. Public keys are built from the vectors' DER, and the PEM and
+ * `acceptable` may go either way and is only counted. One deliberate exception, stricter than Wycheproof: `valid`
+ * vectors flagged `SmallPublicKey` (e = 3; Wycheproof's note: WEAK_PARAMS, "libraries may reject RSA keys with smaller
+ * exponents") MUST be rejected, because key policy requires 2^16 < e < 2^256 (src/core/crypto/key-policy.ts); they
+ * are counted as `policyRejected` and their number is asserted. Public keys are built from the vectors' DER, and the PEM and
  * JWK forms are checked to describe the same key.
  */
 import { createPublicKey, type KeyObject, verify as nodeVerify } from 'node:crypto';
@@ -16,6 +19,7 @@ interface WycheproofTest {
   msg: string;
   sig: string;
   result: 'valid' | 'invalid' | 'acceptable';
+  flags?: string[];
 }
 
 interface WycheproofGroup {
@@ -39,6 +43,8 @@ interface Tally {
   invalid: number;
   acceptableAccepted: number;
   acceptableRejected: number;
+  /** `valid` vectors with an exponent key policy refuses (flag SmallPublicKey), each rejected as policy demands. */
+  policyRejected: number;
   /** Rejections that came from an exception (e.g. a raw signature of the wrong length) rather than `false`. */
   thrown: number;
   failures: number[];
@@ -69,6 +75,7 @@ function run(file: WycheproofFile, verify: (key: KeyObject, msg: Uint8Array, sig
     invalid: 0,
     acceptableAccepted: 0,
     acceptableRejected: 0,
+    policyRejected: 0,
     thrown: 0,
     failures: [],
   };
@@ -84,7 +91,10 @@ function run(file: WycheproofFile, verify: (key: KeyObject, msg: Uint8Array, sig
         tally.thrown += 1;
       }
       tally.tested += 1;
-      if (test.result === 'acceptable') {
+      if (test.result === 'valid' && test.flags?.includes('SmallPublicKey')) {
+        if (accepted) tally.failures.push(test.tcId);
+        else tally.policyRejected += 1;
+      } else if (test.result === 'acceptable') {
         if (accepted) tally.acceptableAccepted += 1;
         else tally.acceptableRejected += 1;
       } else if (accepted === (test.result === 'valid')) {
@@ -101,14 +111,27 @@ const byDer = (key: KeyObject, msg: Uint8Array, sig: Uint8Array) => verifySignat
 const byRaw = (key: KeyObject, msg: Uint8Array, sig: Uint8Array) => verifySignature(key, msg, ecdsaRawToDer(sig));
 
 const SUITES = [
-  { file: 'ecdsa_secp256r1_sha256_test.json', verify: byDer, expected: { valid: 174, invalid: 310, acceptable: 0 } },
+  {
+    file: 'ecdsa_secp256r1_sha256_test.json',
+    verify: byDer,
+    expected: { valid: 174, invalid: 310, acceptable: 0, policyRejected: 0 },
+  },
   {
     file: 'ecdsa_secp256r1_sha256_p1363_test.json',
     verify: byRaw,
-    expected: { valid: 173, invalid: 89, acceptable: 0 },
+    expected: { valid: 173, invalid: 89, acceptable: 0, policyRejected: 0 },
   },
-  { file: 'rsa_signature_2048_sha256_test.json', verify: byDer, expected: { valid: 9, invalid: 249, acceptable: 1 } },
-  { file: 'rsa_signature_3072_sha256_test.json', verify: byDer, expected: { valid: 8, invalid: 250, acceptable: 1 } },
+  // 9 and 8 `valid` vectors, of which 2 and 1 use e = 3 and are refused by key policy.
+  {
+    file: 'rsa_signature_2048_sha256_test.json',
+    verify: byDer,
+    expected: { valid: 7, invalid: 249, acceptable: 1, policyRejected: 2 },
+  },
+  {
+    file: 'rsa_signature_3072_sha256_test.json',
+    verify: byDer,
+    expected: { valid: 7, invalid: 250, acceptable: 1, policyRejected: 1 },
+  },
 ];
 
 describe('Wycheproof signature vectors', () => {
@@ -118,6 +141,7 @@ describe('Wycheproof signature vectors', () => {
     console.info(
       `wycheproof ${file}: ${tally.tested} tests, ${tally.valid} valid accepted, ${tally.invalid} invalid rejected, ` +
         `acceptable ${tally.acceptableAccepted} accepted / ${tally.acceptableRejected} rejected, ` +
+        `${tally.policyRejected} small-exponent valid rejected by key policy, ` +
         `${tally.thrown} rejected by exception, failures [${tally.failures.join(',')}]`,
     );
     expect(tally.failures).toEqual([]);
@@ -125,6 +149,7 @@ describe('Wycheproof signature vectors', () => {
     expect(tally.valid).toBe(expected.valid);
     expect(tally.invalid).toBe(expected.invalid);
     expect(tally.acceptableAccepted + tally.acceptableRejected).toBe(expected.acceptable);
+    expect(tally.policyRejected).toBe(expected.policyRejected);
   });
 
   it('every valid DER vector converts to raw r‖s that verifies as IEEE P1363, and back to the same DER', () => {

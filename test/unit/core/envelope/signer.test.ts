@@ -139,7 +139,7 @@ describe('vaultSigner', () => {
     expect((await world.verifier.verify(TENANT, envelope)).verified).toBe(true);
   });
 
-  it('turns a vault outage into DependencyError and passes KakuninErrors through', async () => {
+  it('turns every vault failure, a vault outage or a key it cannot find, into DependencyError (503)', async () => {
     const down: KeyVault = {
       createKey: async () => 'k',
       getPublicKey: async () => new Uint8Array(),
@@ -148,7 +148,11 @@ describe('vaultSigner', () => {
       },
     };
     await expect(vaultSigner(down, 'k', 'ECDSA_SHA_256')(new Uint8Array([1]))).rejects.toBeInstanceOf(DependencyError);
+    // The key reference comes from our own certificate record: a vault that cannot find it is our failure, not a
+    // 404 for the caller.
     const missing = vaultSigner(new MemoryKeyVault(), 'nope', 'ECDSA_SHA_256');
-    await expect(missing(new Uint8Array([1]))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const error = await missing(new Uint8Array([1])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).toBody()).toEqual({ code: 'UNAVAILABLE', message: 'key vault unavailable' });
   });
 });

@@ -77,4 +77,13 @@ describe('checkNarrowing (contract §3 sub-agent rule)', () => {
       checkNarrowing({ currency: 'EUR', maxTransactionSize: 1, allowedActions: [], maxDailyVolume: 1e9 }, parent),
     ).toBeUndefined();
   });
+
+  it('an absent currency is the contract default EUR on either side', () => {
+    // A stored parent scope without `currency` is an EUR scope: an EUR child narrows it, a USD child does not.
+    expect(checkNarrowing({ currency: 'EUR' }, {})).toBeUndefined();
+    expect(checkNarrowing({ currency: 'EUR', maxTransactionSize: 5 }, { maxTransactionSize: 10 })).toBeUndefined();
+    expect(checkNarrowing({ currency: 'USD' }, {})).toContain("scope.currency: USD differs from the parent's EUR");
+    expect(checkNarrowing({}, { currency: 'USD' })).toContain("scope.currency: EUR differs from the parent's USD");
+    expect(checkNarrowing({}, { currency: 'EUR' })).toBeUndefined();
+  });
 });

@@ -43,6 +43,9 @@ describe('normalizeScope', () => {
     [{ allowedActions: [''] }, 'scope.allowedActions.0'],
     [{ allowedRegions: ['ok', 'x'.repeat(129)] }, 'scope.allowedRegions.1'],
     [{ allowedCounterparties: [7] }, 'scope.allowedCounterparties.0'],
+    [{ allowedCounterparties: ['\u{1F600}'.repeat(129)] }, 'scope.allowedCounterparties.0'],
+    [{ allowedActions: ['ok', 'pay\uD800'] }, 'scope.allowedActions.1'],
+    [{ allowedRegions: ['\uDC00'] }, 'scope.allowedRegions.0'],
     [{ maxAmount: 5 }, 'scope.maxAmount'],
   ])('%j → INVALID_REQUEST at %s', (input, field) => {
     expect(fieldOf(input)).toBe(field);
@@ -51,5 +54,14 @@ describe('normalizeScope', () => {
   it('refuses a non-object scope', () => {
     expect(fieldOf(null)).toBe('scope');
     expect(fieldOf([])).toBe('scope');
+  });
+
+  it('counts list items in characters (code points), so 128 non-BMP characters are allowed', () => {
+    const emoji = '\u{1F600}'.repeat(128);
+    expect(emoji.length).toBe(256);
+    expect(normalizeScope({ allowedCounterparties: [emoji] })).toEqual({
+      currency: 'EUR',
+      allowedCounterparties: [emoji],
+    });
   });
 });

@@ -30,6 +30,11 @@ describe('scope extension codec', () => {
     );
   });
 
+  it('round-trips non-BMP list items byte for byte (UTF8String, 4-byte sequences)', () => {
+    const scope = { currency: 'EUR', allowedCounterparties: ['\u{1F600}'.repeat(128), 'caf\u00e9', '\u{10FFFF}'] };
+    expect(decodeScope(encodeScope(scope))).toEqual(scope);
+  });
+
   it('keeps an empty list (allows nothing) distinct from an absent one (no limit)', () => {
     expect(decodeScope(encodeScope({ allowedActions: [] }))).toEqual({ currency: 'EUR', allowedActions: [] });
     expect(decodeScope(encodeScope({}))).toEqual({ currency: 'EUR' });

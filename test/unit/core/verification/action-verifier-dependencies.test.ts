@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DependencyError, KakuninError } from '../../../../src/core/errors.js';
+import type { RiskSnapshot } from '../../../../src/core/model.js';
 import type { StreamPublishFailure } from '../../../../src/core/verification/action-verifier.js';
 import type { NonceStore } from '../../../../src/ports.js';
 import { KEYS, NOW, TENANT, World } from './world.js';
@@ -163,8 +164,32 @@ describe('ActionVerifier: dependency failures fail closed', () => {
       (w) => vi.spyOn(w.risk, 'current').mockResolvedValue({ score: Number.NaN, band: 'low', updatedAt: NOW }),
     ],
     [
+      'risk snapshot without a score',
+      (w) => vi.spyOn(w.risk, 'current').mockResolvedValue({ band: 'low', updatedAt: NOW } as unknown as RiskSnapshot),
+    ],
+    ['risk snapshot null', (w) => vi.spyOn(w.risk, 'current').mockResolvedValue(null as unknown as RiskSnapshot)],
+    [
+      'risk score below 0',
+      (w) => vi.spyOn(w.risk, 'current').mockResolvedValue({ score: -1, band: 'low', updatedAt: NOW }),
+    ],
+    [
+      'risk score above 1',
+      (w) => vi.spyOn(w.risk, 'current').mockResolvedValue({ score: 1.5, band: 'critical', updatedAt: NOW }),
+    ],
+    [
       'ledger rejects with a KakuninError',
       (w) => vi.spyOn(w.ledger, 'append').mockRejectedValue(new KakuninError('CONFLICT', 'seq taken')),
+    ],
+    [
+      'ledger resolves without an entry id',
+      (w) => vi.spyOn(w.ledger, 'append').mockResolvedValue({} as Awaited<ReturnType<typeof w.ledger.append>>),
+    ],
+    [
+      'ledger resolves undefined',
+      (w) =>
+        vi
+          .spyOn(w.ledger, 'append')
+          .mockResolvedValue(undefined as unknown as Awaited<ReturnType<typeof w.ledger.append>>),
     ],
   ];
 
