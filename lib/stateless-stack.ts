@@ -11,7 +11,12 @@ import type { RouteGroup } from './api/routes.js';
 import { BootstrapResource, deadLetterQueue } from './bootstrap/bootstrap-resource.js';
 import type { FunctionEntry } from './compute/bundling-options.js';
 import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
-import { allowCreateTaggedKeys, allowSignWithRootKey, allowSignWithTaggedKeys } from './compute/kms-grants.js';
+import {
+  allowCreateTaggedKeys,
+  allowSignWithRootKey,
+  allowSignWithTaggedKeys,
+  denyRetaggingRootKey,
+} from './compute/kms-grants.js';
 import { grantTable } from './compute/table-grants.js';
 import type { KakuninConfig } from './config.js';
 import { indexNamesOf } from './data/tables.js';
@@ -134,7 +139,7 @@ export class KakuninStatelessStack extends Stack {
     const registry = (fn: KakuninFunction, access: 'read' | 'read-write') =>
       grantTable(fn.function, tables.registry, access, indexNamesOf('registry'));
 
-    registry(f.authorizer, 'read'); // API keys by hash
+    grantTable(f.authorizer.function, tables.registry, 'lookup'); // one API-key item by hash: GetItem, no index
 
     // Chain and CRL; the CRL number is an atomic counter item in the registry, and the issuing CA signs the CRL.
     registry(f.public, 'read-write');
@@ -151,8 +156,8 @@ export class KakuninStatelessStack extends Stack {
 
     // Verification reads the registry, claims nonces, counts velocity, appends to the ledger, feeds the stream.
     registry(f.verify, 'read');
-    grantTable(f.verify.function, tables.nonces, 'read-write');
-    grantTable(f.verify.function, tables.counters, 'read-write');
+    grantTable(f.verify.function, tables.nonces, 'claim');
+    grantTable(f.verify.function, tables.counters, 'count');
     stateful.actionStream.grantWrite(f.verify.function);
 
     // The root key signs issuing-CA certificates only: the bootstrap functions create the bootstrap tenant's, the
@@ -163,5 +168,6 @@ export class KakuninStatelessStack extends Stack {
       allowCreateTaggedKeys(fn.function, ['issuing-ca'], this);
       allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
     }
+    for (const fn of [f.certificates, f.bootstrap, f.adminKey]) denyRetaggingRootKey(fn.function, rootCaKey);
   }
 }

@@ -4,7 +4,7 @@
  * (src/adapters/aws/kms-key-vault.ts `KMS_TAG_KEYS`). No `kms:*` and no untagged key is ever reachable.
  */
 import type { Stack } from 'aws-cdk-lib';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 
 export const KMS_TAGS = { tenant: 'kakunin:tenant', purpose: 'kakunin:purpose', agent: 'kakunin:agent' } as const;
@@ -71,6 +71,23 @@ export function allowSignWithRootKey(grantee: IGrantable, rootKey: IKey): void {
     new PolicyStatement({
       sid: 'SignWithRootCaKey',
       actions: ['kms:Sign', 'kms:GetPublicKey'],
+      resources: [rootKey.keyArn],
+    }),
+  );
+}
+
+/**
+ * `kms:TagResource` is granted on `key/*` (a key being created has no ARN yet), so without this a role allowed to tag
+ * could give the ROOT key an `issuing-ca` purpose tag and thereby reach it through the tag-scoped Sign grants (the
+ * public function's included). An explicit Deny on the root key's ARN closes that path; nothing ever tags it at run
+ * time.
+ */
+export function denyRetaggingRootKey(grantee: IGrantable, rootKey: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'NeverRetagRootCaKey',
+      effect: Effect.DENY,
+      actions: ['kms:TagResource', 'kms:UntagResource'],
       resources: [rootKey.keyArn],
     }),
   );

@@ -1,40 +1,37 @@
 /**
  * DynamoDB permissions by purpose, naming each table and each index it uses: no `dynamodb:*`, no `index/*`, and
  * only the operations the stores actually issue (src/adapters/aws/dynamo: Get, BatchGet, Query, Put, Update; no
- * Delete, no BatchWrite, no Scan).
+ * Delete, no BatchWrite, no Scan, no transactions, no DescribeTable at run time).
  */
 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-] as const;
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
 export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 /** The ledger: conditional PutItem to append, Query/GetItem to read and verify the chain. */
-export const LEDGER_APPEND_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:DescribeTable',
-] as const;
+export const LEDGER_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] as const;
 
-export type TableAccess = 'read' | 'read-write' | 'append';
+/**
+ * - `lookup`: GetItem only (the authorizer reads one API-key item by its hash);
+ * - `claim`: PutItem only (a nonce claim is one conditional PutItem, nothing reads the table);
+ * - `count`: UpdateItem and a consistent GetItem (velocity counters).
+ */
+export type TableAccess = 'read' | 'read-write' | 'append' | 'lookup' | 'claim' | 'count';
 
-const ACTIONS: Record<TableAccess, readonly string[]> = {
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: TABLE_READ_ACTIONS,
   'read-write': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
   append: LEDGER_APPEND_ACTIONS,
+  lookup: ['dynamodb:GetItem'],
+  claim: ['dynamodb:PutItem'],
+  count: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
 };
 
 export function grantTable(grantee: IGrantable, table: ITable, access: TableAccess, indexNames: string[] = []): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: [...ACTIONS[access]],
+      actions: [...TABLE_ACTIONS[access]],
       resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
     }),
   );

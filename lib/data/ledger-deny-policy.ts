@@ -13,6 +13,8 @@ export const LEDGER_DENIED_ACTIONS = [
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
   'dynamodb:DeleteTable',
+  // TTL deletions are made by the service itself, so they would bypass the DeleteItem deny: TTL can never be enabled.
+  'dynamodb:UpdateTimeToLive',
 ] as const;
 
 export function ledgerDenyPolicy(): PolicyDocument {

@@ -66,6 +66,22 @@ describe('KMS', () => {
   });
 });
 
+describe('KMS tagging', () => {
+  it('denies retagging the root CA key to every function that may tag keys, so no tag-scoped grant reaches it', () => {
+    const taggers = allStatements
+      .filter((s) => s.statement.Effect === 'Allow' && asArray(s.statement.Action).includes('kms:TagResource'))
+      .map((s) => s.logicalId);
+    expect(taggers.length).toBeGreaterThan(0);
+    const rootKeyId = Object.keys(stateful.findResources('AWS::KMS::Key'))[0]!;
+    for (const logicalId of taggers) {
+      const deny = allStatements.find((s) => s.logicalId === logicalId && s.statement.Sid === 'NeverRetagRootCaKey');
+      expect(deny?.statement.Effect).toBe('Deny');
+      expect(asArray(deny?.statement.Action).sort()).toEqual(['kms:TagResource', 'kms:UntagResource']);
+      expect(JSON.stringify(deny?.statement.Resource)).toContain(rootKeyId);
+    }
+  });
+});
+
 describe('IAM', () => {
   it('has no wildcard actions anywhere (no *, no kms:*, no dynamodb:*)', () => {
     const actions = allStatements.flatMap((s) => asArray(s.statement.Action).map(String));
@@ -81,7 +97,7 @@ describe('IAM', () => {
     expect(onLedger.length).toBeGreaterThanOrEqual(5);
     for (const { statement } of onLedger) {
       expect(asArray(statement.Action).sort()).toEqual(
-        ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].sort(),
+        ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'].sort(),
       );
     }
     const authorizerWrites = actionsOf('Authorizer').filter((a) =>
@@ -89,6 +105,24 @@ describe('IAM', () => {
     );
     expect(actionsOf('Authorizer')).toContain('dynamodb:GetItem');
     expect(authorizerWrites).toEqual([]);
+  });
+
+  it('grants each table only the operations its store issues: no transactions, no DescribeTable at run time', () => {
+    const dynamoActions = (fn: string, fragment: string) =>
+      statementsOf(fn)
+        .filter((s) => JSON.stringify(s.statement.Resource).includes(fragment))
+        .flatMap((s) => asArray(s.statement.Action).map(String))
+        .sort();
+    // The authorizer reads one API-key item by hash: GetItem on the table, no index, no Query or BatchGet.
+    expect(dynamoActions('Authorizer', 'TablesRegistry')).toEqual(['dynamodb:GetItem']);
+    expect(JSON.stringify(statementsOf('Authorizer').map((s) => s.statement.Resource))).not.toContain('/index/');
+    // A nonce claim is one conditional PutItem; velocity is UpdateItem plus one consistent GetItem.
+    expect(dynamoActions('Verify', 'TablesNonces')).toEqual(['dynamodb:PutItem']);
+    expect(dynamoActions('Verify', 'TablesCounters')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    const all = allStatements.flatMap((s) => asArray(s.statement.Action).map(String));
+    for (const unused of ['dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:Scan']) {
+      expect(all).not.toContain(unused);
+    }
   });
 
   it('scopes each function to its tables: only verify touches nonces, counters and the stream', () => {
@@ -167,7 +201,15 @@ describe('DynamoDB', () => {
       },
     });
     expect(LEDGER_DENIED_ACTIONS).toEqual(
-      expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
+      expect.arrayContaining([
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PartiQLUpdate',
+        'dynamodb:PartiQLDelete',
+        'dynamodb:DeleteTable',
+        'dynamodb:UpdateTimeToLive',
+      ]),
     );
   });
 

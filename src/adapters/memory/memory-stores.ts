@@ -35,6 +35,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Map key of a (tenant, id, …) tuple. JSON of the array, not a joined string: with `${tenant}/${id}` the tenant
+ * "x/y" with agent "z" and the tenant "x" with agent "y/z" would share one entry (the DynamoDB stores escape their
+ * separator for the same reason).
+ */
+const tupleKey = (...parts: (string | number)[]): string => JSON.stringify(parts);
+
 /** Copies on the way in (the caller keeps its object), never on the way out. */
 const clone = <T>(value: T): T => deepFreeze(structuredClone(value));
 
@@ -42,13 +49,13 @@ export class MemoryAgentStore implements AgentStore {
   private readonly agents = new Map<string, AgentRecord>();
 
   async create(agent: AgentRecord): Promise<void> {
-    const key = `${agent.tenantId}/${agent.id}`;
+    const key = tupleKey(agent.tenantId, agent.id);
     if (this.agents.has(key)) throw new KakuninError('CONFLICT', 'agent exists');
     this.agents.set(key, clone(agent));
   }
 
   async get(tenantId: string, id: string): Promise<AgentRecord | undefined> {
-    return this.agents.get(`${tenantId}/${id}`);
+    return this.agents.get(tupleKey(tenantId, id));
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
@@ -63,7 +70,7 @@ export class MemoryAgentStore implements AgentStore {
   }
 
   async update(tenantId: string, id: string, patch: Partial<AgentRecord>): Promise<AgentRecord> {
-    const key = `${tenantId}/${id}`;
+    const key = tupleKey(tenantId, id);
     const found = this.agents.get(key);
     if (!found) throw notFound('agent');
     const updated = clone({ ...found, ...patch });
@@ -76,24 +83,24 @@ export class MemoryCertificateStore implements CertificateStore {
   private readonly certs = new Map<string, CertificateRecord>();
 
   async put(record: CertificateRecord): Promise<void> {
-    const key = `${record.tenantId}/${record.fingerprint}`;
+    const key = tupleKey(record.tenantId, record.fingerprint);
     if (this.certs.has(key)) throw new KakuninError('CONFLICT', 'certificate exists');
     this.certs.set(key, clone(record));
   }
 
   async get(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined> {
-    return this.certs.get(`${tenantId}/${fingerprint}`);
+    return this.certs.get(tupleKey(tenantId, fingerprint));
   }
 
   async getMany(tenantId: string, fingerprints: string[]): Promise<CertificateRecord[]> {
     return fingerprints.flatMap((fp) => {
-      const found = this.certs.get(`${tenantId}/${fp}`);
+      const found = this.certs.get(tupleKey(tenantId, fp));
       return found ? [found] : [];
     });
   }
 
   async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult> {
-    const key = `${tenantId}/${fingerprint}`;
+    const key = tupleKey(tenantId, fingerprint);
     const found = this.certs.get(key);
     if (!found) throw notFound('certificate');
     if (found.status === 'revoked' && found.revokedAt !== undefined && found.revocationReason !== undefined) {
@@ -197,7 +204,7 @@ export class MemoryNonceStore implements NonceStore {
   private readonly nonces = new Map<string, number>();
 
   async claim(tenantId: string, fingerprint: string, nonce: string, now: number, expiresAt: number): Promise<boolean> {
-    const key = `${tenantId}/${fingerprint}/${nonce}`;
+    const key = tupleKey(tenantId, fingerprint, nonce);
     const seenUntil = this.nonces.get(key);
     if (seenUntil !== undefined && seenUntil >= now) return false;
     this.nonces.set(key, expiresAt);
@@ -213,15 +220,17 @@ export class MemoryVelocityStore implements VelocityStore {
   private readonly daily = new Map<string, number>();
 
   async consume(request: VelocityRequest): Promise<VelocityResult> {
-    const certKey = `${request.tenantId}/${request.fingerprint}`;
+    const certKey = tupleKey(request.tenantId, request.fingerprint);
     const recent = (this.hourly.get(certKey) ?? []).filter((t) => t > request.at - HOUR_MS);
-    const dayKey = `${certKey}/${Math.floor(request.at / DAY_MS)}`;
+    const dayKey = tupleKey(request.tenantId, request.fingerprint, Math.floor(request.at / DAY_MS));
     const volume = this.daily.get(dayKey) ?? 0;
     if (request.maxTransactionsPerHour !== undefined && recent.length + 1 > request.maxTransactionsPerHour) {
       return { ok: false, limit: 'maxTransactionsPerHour' };
     }
     const amount = request.amount ?? 0;
-    if (request.maxDailyVolume !== undefined && volume + amount > request.maxDailyVolume) {
+    // As the DynamoDB store: a negative or non-finite amount never fits (a negative one would "refund" volume).
+    const unfit = !(Number.isFinite(amount) && amount >= 0);
+    if (request.maxDailyVolume !== undefined && (unfit || volume + amount > request.maxDailyVolume)) {
       return { ok: false, limit: 'maxDailyVolume' };
     }
     recent.push(request.at);

@@ -19,9 +19,9 @@ export class MemoryEventPublisher implements EventPublisher {
 export class MemoryRiskReader implements RiskReader {
   private readonly scores = new Map<string, RiskSnapshot>();
   set(tenantId: string, agentId: string, snapshot: RiskSnapshot): void {
-    this.scores.set(`${tenantId}/${agentId}`, snapshot);
+    this.scores.set(JSON.stringify([tenantId, agentId]), snapshot);
   }
   async current(tenantId: string, agentId: string): Promise<RiskSnapshot | undefined> {
-    return this.scores.get(`${tenantId}/${agentId}`);
+    return this.scores.get(JSON.stringify([tenantId, agentId]));
   }
 }

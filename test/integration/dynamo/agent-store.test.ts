@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoAgentStore } from '../../../src/adapters/aws/dynamo/agent-store.js';
+import { encodeCursor } from '../../../src/adapters/aws/dynamo/dynamo-support.js';
 import { concurrently, freshTenant, useEmulators } from '../support/emulators.js';
 import { agentRecord } from '../support/records.js';
 
@@ -62,4 +63,27 @@ describe('DynamoAgentStore against dynalite', () => {
     await expect(store().list(tenant, 3, '%%%')).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'cursor' });
     await expect(store().list(tenant, 0)).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'limit' });
   });
+
+  it('refuses a well-formed cursor naming an impossible id as INVALID_REQUEST, never 503', async () => {
+    const tenant = freshTenant();
+    for (const cursor of [encodeCursor({ id: '' }), encodeCursor({ id: 'x'.repeat(513) }), encodeCursor({ seq: 1 })]) {
+      await expect(store().list(tenant, 3, cursor)).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'cursor' });
+    }
+  });
+
+  it('fills a page past the 1 MB Query cap and its cursor reaches every agent', async () => {
+    const tenant = freshTenant();
+    const metadata = { blob: 'x'.repeat(4000) };
+    const ids = Array.from({ length: 320 }, (_, i) => `a-${String(i).padStart(4, '0')}`);
+    await concurrently(ids.length, (i) => store().create(agentRecord(tenant, ids[i]!, { metadata })));
+    const all = await store().list(tenant, 1000);
+    expect(all.items.map((a) => a.id)).toEqual(ids);
+    expect(all.nextCursor).toBeUndefined();
+    const first = await store().list(tenant, 300);
+    expect(first.items).toHaveLength(300);
+    expect(first.nextCursor).toBeDefined();
+    const rest = await store().list(tenant, 300, first.nextCursor);
+    expect(rest.items.map((a) => a.id)).toEqual(ids.slice(300));
+    expect(rest.nextCursor).toBeUndefined();
+  }, 60_000);
 });

@@ -27,6 +27,19 @@ describe('DynamoNonceStore against dynalite', () => {
     expect(await store.claim(tenant, fp, 'nonce-aaaaaaaaaaaaaaaa', NOW + TTL + 1, NOW + 2 * TTL)).toBe(true);
   });
 
+  it('an expired claim that TTL has not deleted yet is re-claimed by exactly one of 50 concurrent verifiers', async () => {
+    const store = new DynamoNonceStore(env().doc, env().tableNames);
+    const tenant = freshTenant();
+    const fp = fingerprintOf('expired');
+    const nonce = 'nonce-eeeeeeeeeeeeeeee';
+    expect(await store.claim(tenant, fp, nonce, NOW, NOW + TTL)).toBe(true);
+    const later = NOW + TTL + 1;
+    const outcomes = await concurrently(50, () => store.claim(tenant, fp, nonce, later, later + TTL));
+    expect(outcomes.filter((won) => won)).toHaveLength(1);
+    // The winner's claim is live again: a replay right after it is refused.
+    expect(await store.claim(tenant, fp, nonce, later + 1, later + 1 + TTL)).toBe(false);
+  });
+
   it('scopes nonces to tenant and certificate', async () => {
     const store = new DynamoNonceStore(env().doc, env().tableNames);
     const [a, b] = [freshTenant(), freshTenant()];

@@ -2,14 +2,8 @@
  * Agents in the registry table. Item: pk = AGENT#<tenant>#<id>, sk = AGENT; listed through gsi1
  * (gsi1pk = AGENTS#<tenant>, gsi1sk = <id>). `metadata` is caller JSON, stored as a string so it round-trips exactly.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { KakuninError, notFound } from '../../../core/errors.js';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { notFound } from '../../../core/errors.js';
 import type { AgentRecord } from '../../../core/model.js';
 import type { AgentStore, Page } from '../../../ports.js';
 import {
@@ -18,6 +12,7 @@ import {
   encodeCursor,
   isConditionalFailure,
   key,
+  putNew,
   stripStorageAttributes,
   toDependencyError,
   validateLimit,
@@ -28,8 +23,12 @@ type AgentPatch = Partial<Pick<AgentRecord, 'mode' | 'warningThreshold' | 'anoma
 const PATCHABLE = ['mode', 'warningThreshold', 'anomalyThreshold', 'metadata', 'status'] as const;
 
 const agentKey = (tenantId: string, id: string) => ({ pk: key('AGENT', tenantId, id), sk: 'AGENT' });
-const isAgentCursor = (value: unknown): value is { id: string } =>
-  typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
+/** Longest id a cursor may name: DynamoDB refuses an empty key attribute, and no real agent id comes near this. */
+const MAX_CURSOR_ID = 512;
+const isAgentCursor = (value: unknown): value is { id: string } => {
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_CURSOR_ID;
+};
 
 export class DynamoAgentStore implements AgentStore {
   constructor(
@@ -47,18 +46,7 @@ export class DynamoAgentStore implements AgentStore {
       ...rest,
       metadataJson: JSON.stringify(metadata ?? {}),
     };
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.registry,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalFailure(error)) throw new KakuninError('CONFLICT', 'agent exists');
-      throw toDependencyError('agent create', error);
-    }
+    await putNew(this.doc, this.tables.registry, item, 'agent create', 'agent exists');
   }
 
   async get(tenantId: string, id: string): Promise<AgentRecord | undefined> {
@@ -70,25 +58,33 @@ export class DynamoAgentStore implements AgentStore {
     return out.Item ? toAgent(out.Item) : undefined;
   }
 
+  /**
+   * One page in id order. A Query stops at 1 MB whatever its Limit (≈ 250 agents with 4 KiB metadata), so pages are
+   * followed until `limit + 1` agents are in hand or the index is exhausted: a page is never cut short silently.
+   */
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
     validateLimit(limit);
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isAgentCursor).id;
     const gsi1pk = key('AGENTS', tenantId);
-    const out = await call('agent list', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.registry,
-          IndexName: REGISTRY_INDEX.agents,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': gsi1pk },
-          Limit: limit + 1,
-          ...(after === undefined
-            ? {}
-            : { ExclusiveStartKey: { ...agentKey(tenantId, after), gsi1pk, gsi1sk: after } }),
-        }),
-      ),
-    );
-    const all = (out.Items ?? []).map(toAgent);
+    const all: AgentRecord[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      after === undefined ? undefined : { ...agentKey(tenantId, after), gsi1pk, gsi1sk: after };
+    do {
+      const out = await call('agent list', () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tables.registry,
+            IndexName: REGISTRY_INDEX.agents,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': gsi1pk },
+            Limit: limit + 1 - all.length,
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      );
+      all.push(...(out.Items ?? []).map(toAgent));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined && all.length <= limit);
     const items = all.slice(0, limit);
     const last = items.at(-1);
     return all.length > limit && last ? { items, nextCursor: encodeCursor({ id: last.id }) } : { items };

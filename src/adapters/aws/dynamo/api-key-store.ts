@@ -1,9 +1,8 @@
 /** API keys in the registry table, addressed by the SHA-256 of the key: pk = APIKEY#<keyHash>, sk = APIKEY. */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { KakuninError } from '../../../core/errors.js';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../../../core/model.js';
 import type { ApiKeyStore } from '../../../ports.js';
-import { call, isConditionalFailure, key, stripStorageAttributes, toDependencyError } from './dynamo-support.js';
+import { call, key, putNew, stripStorageAttributes } from './dynamo-support.js';
 import type { TableNames } from './tables.js';
 
 const apiKeyKey = (keyHash: string) => ({ pk: key('APIKEY', keyHash), sk: 'APIKEY' });
@@ -15,18 +14,13 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   ) {}
 
   async put(record: ApiKeyRecord): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.registry,
-          Item: { ...apiKeyKey(record.keyHash), itemType: 'api-key', ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalFailure(error)) throw new KakuninError('CONFLICT', 'api key exists');
-      throw toDependencyError('api key put', error);
-    }
+    await putNew(
+      this.doc,
+      this.tables.registry,
+      { ...apiKeyKey(record.keyHash), itemType: 'api-key', ...record },
+      'api key put',
+      'api key exists',
+    );
   }
 
   async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {

@@ -13,7 +13,14 @@ import { KakuninError, notFound } from '../../../core/errors.js';
 import type { CertificateRecord, RevocationReason } from '../../../core/model.js';
 import type { CertificateStore, RevocationResult, VerificationState } from '../../../ports.js';
 import { batchGetAll } from './batch-get.js';
-import { call, isConditionalFailure, key, stripStorageAttributes, toDependencyError } from './dynamo-support.js';
+import {
+  call,
+  isConditionalFailure,
+  key,
+  putNew,
+  stripStorageAttributes,
+  toDependencyError,
+} from './dynamo-support.js';
 import { queryAll } from './query-all.js';
 import { REGISTRY_INDEX, type TableNames } from './tables.js';
 import { VerificationStateReader } from './verification-state.js';
@@ -44,18 +51,7 @@ export class DynamoCertificateStore implements CertificateStore {
       ...rest,
       scopeJson: JSON.stringify(scope),
     };
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.registry,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalFailure(error)) throw new KakuninError('CONFLICT', 'certificate exists');
-      throw toDependencyError('certificate put', error);
-    }
+    await putNew(this.doc, this.tables.registry, item, 'certificate put', 'certificate exists');
   }
 
   async get(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined> {

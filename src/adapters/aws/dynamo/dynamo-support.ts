@@ -2,6 +2,7 @@
  * Helpers every DynamoDB store shares: composite key building, SDK error mapping and opaque cursors.
  * Error messages name the operation only, never item contents (they may hold keys, payloads or PII).
  */
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, invalidRequest, KakuninError } from '../../../core/errors.js';
 
 /**
@@ -27,6 +28,25 @@ export async function call<T>(operation: string, send: () => Promise<T>): Promis
   try {
     return await send();
   } catch (error) {
+    throw toDependencyError(operation, error);
+  }
+}
+
+/**
+ * Creates an item that must not exist yet (PutItem conditional on `attribute_not_exists(pk)`): a lost race or a
+ * duplicate id is CONFLICT with `conflictMessage`, any other failure a DependencyError naming `operation`.
+ */
+export async function putNew(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+  operation: string,
+  conflictMessage: string,
+): Promise<void> {
+  try {
+    await doc.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (isConditionalFailure(error)) throw new KakuninError('CONFLICT', conflictMessage);
     throw toDependencyError(operation, error);
   }
 }

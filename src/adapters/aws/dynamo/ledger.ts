@@ -20,17 +20,8 @@ import { DependencyError, invalidRequest } from '../../../core/errors.js';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../../../core/ledger-hash.js';
 import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
 import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../../ports.js';
+import { call, isConditionalFailure, jitter, toDependencyError } from './dynamo-support.js';
 import {
-  call,
-  decodeCursor,
-  encodeCursor,
-  isConditionalFailure,
-  jitter,
-  toDependencyError,
-  validateLimit,
-} from './dynamo-support.js';
-import {
-  BLOCK_ATTRIBUTE,
   entriesOfItem,
   MAX_BLOCK_CHARS,
   MAX_BLOCK_ENTRIES,
@@ -38,6 +29,7 @@ import {
   toBlockItem,
   toLedgerItem,
 } from './ledger-item.js';
+import { listLedger } from './ledger-list.js';
 import { queryAll } from './query-all.js';
 import type { TableNames } from './tables.js';
 
@@ -61,11 +53,6 @@ export interface DynamoLedgerOptions {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
-const isSeqCursor = (value: unknown): value is { seq: number } =>
-  typeof value === 'object' &&
-  value !== null &&
-  Number.isSafeInteger((value as { seq?: unknown }).seq) &&
-  ((value as { seq: number }).seq as number) >= 0;
 
 export class DynamoLedger implements Ledger {
   private readonly heads = new Map<string, Head>();
@@ -101,55 +88,8 @@ export class DynamoLedger implements Ledger {
     });
   }
 
-  async list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
-    validateLimit(query.limit);
-    for (const field of ['from', 'to'] as const) {
-      const value = query[field];
-      if (value !== undefined && !Number.isFinite(value)) throw invalidRequest(`invalid ${field}`, field);
-    }
-    const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isSeqCursor).seq;
-    const matches = entryFilter(query, after);
-    const { filter, names, values } = listFilter(query);
-    const matched: AuditEntry[] = [];
-    let scannedUpTo = after;
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < this.maxPagesPerList; page += 1) {
-      const out = await call('ledger list', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tables.ledger,
-            // A block starting up to MAX_BLOCK_ENTRIES - 1 before the cursor may hold entries after it.
-            KeyConditionExpression: 'pk = :pk AND sk > :lower',
-            ExpressionAttributeValues: { ':pk': tenantId, ':lower': Math.max(0, after - MAX_BLOCK_ENTRIES), ...values },
-            // Blocks always pass the item filter: their entries are filtered one by one below.
-            ...(filter
-              ? {
-                  FilterExpression: `attribute_exists(#block) OR (${filter})`,
-                  ExpressionAttributeNames: { ...names, '#block': BLOCK_ATTRIBUTE },
-                }
-              : {}),
-            Limit: filter ? 200 : query.limit + 1 + MAX_BLOCK_ENTRIES,
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      for (const item of out.Items ?? []) {
-        for (const entry of entriesOfItem(item)) {
-          scannedUpTo = Math.max(scannedUpTo, entry.seq);
-          if (matches(entry)) matched.push(entry);
-        }
-      }
-      if (matched.length > query.limit) {
-        const items = matched.slice(0, query.limit);
-        return { items, nextCursor: encodeCursor({ seq: items.at(-1)!.seq }) };
-      }
-      if (!out.LastEvaluatedKey) return { items: matched };
-      startKey = out.LastEvaluatedKey;
-      scannedUpTo = Math.max(scannedUpTo, Number(out.LastEvaluatedKey.sk));
-    }
-    // Scanned the page budget without filling the page: hand back what matched and where to continue.
-    return { items: matched, nextCursor: encodeCursor({ seq: scannedUpTo }) };
+  list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
+    return listLedger(this.doc, this.tables.ledger, tenantId, query, this.maxPagesPerList);
   }
 
   async verify(tenantId: string): Promise<LedgerVerification> {
@@ -250,38 +190,4 @@ function blockLength(queue: readonly PendingAppend[]): number {
     count += 1;
   }
   return count;
-}
-
-/** The list query as a predicate on entries (blocks are filtered here; single items also by DynamoDB). */
-function entryFilter(query: AuditQuery, after: number): (entry: AuditEntry) => boolean {
-  return (entry) =>
-    entry.seq > after &&
-    (query.actorId === undefined || entry.actorId === query.actorId) &&
-    (query.from === undefined || entry.createdAt >= query.from) &&
-    (query.to === undefined || entry.createdAt <= query.to);
-}
-
-function listFilter(query: AuditQuery): {
-  filter: string | undefined;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (query.actorId !== undefined) {
-    clauses.push('#actor = :actor');
-    names['#actor'] = 'actorId';
-    values[':actor'] = query.actorId;
-  }
-  if (query.from !== undefined || query.to !== undefined) names['#created'] = 'createdAt';
-  if (query.from !== undefined) {
-    clauses.push('#created >= :from');
-    values[':from'] = query.from;
-  }
-  if (query.to !== undefined) {
-    clauses.push('#created <= :to');
-    values[':to'] = query.to;
-  }
-  return { filter: clauses.length > 0 ? clauses.join(' AND ') : undefined, names, values };
 }
