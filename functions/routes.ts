@@ -29,7 +29,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: '/v1/api-keys', group: 'agents', public: false, roles: ADMIN },
   { method: 'POST', path: '/v1/agents', group: 'agents', public: false, roles: ADMIN_AGENT },
   { method: 'GET', path: '/v1/agents', group: 'agents', public: false, roles: ADMIN },
-  { method: 'GET', path: '/v1/agents/{id}', group: 'agents', public: false, roles: ADMIN_AGENT },
+  { method: 'GET', path: '/v1/agents/{id}', group: 'agents', public: false, roles: ADMIN },
   { method: 'PATCH', path: '/v1/agents/{id}', group: 'agents', public: false, roles: ADMIN },
   { method: 'POST', path: '/v1/agents/{id}/certificates', group: 'certificates', public: false, roles: ADMIN_AGENT },
   { method: 'POST', path: '/v1/agents/{id}/sign', group: 'certificates', public: false, roles: ADMIN_AGENT },

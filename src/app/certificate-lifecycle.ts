@@ -15,7 +15,7 @@
  *   consumers deduplicate on the certificate fingerprint.
  */
 import { signEnvelope, vaultSigner } from '../core/envelope/signer.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, KakuninError } from '../core/errors.js';
 import type { ActionPayload, CertificateRecord, EventType, RevocationReason, SignedEnvelope } from '../core/model.js';
 import type { IssueCertificateRequest, IssuedCertificate } from '../core/services.js';
 import type { SigningAlgorithm } from '../ports.js';
@@ -116,7 +116,11 @@ export class CertificateLifecycle {
   ): Promise<SignedEnvelope> {
     const field = 'certificateFingerprint';
     const record = await this.deps.certificates.get(tenantId, certificateFingerprint);
-    if (!record || record.agentId !== agentId) throw invalidRequest('no such certificate for this agent', field);
+    // Unknown, another tenant's or another agent's: all "not found" for this agent (contract §1: another tenant's id
+    // answers 404), so the answer reveals nothing about certificates the caller cannot use.
+    if (!record || record.agentId !== agentId) {
+      throw new KakuninError('NOT_FOUND', 'no such certificate for this agent', { field });
+    }
     if (record.keyRef === undefined) throw invalidRequest('certificate key is not held by the service', field);
     const { state } = await this.deps.ca.state(tenantId, certificateFingerprint);
     if (!state.valid) throw invalidRequest(`certificate is not valid (${state.reason})`, field);

@@ -1,9 +1,10 @@
 /**
- * Resource-level rights beyond the route's role gate (contract §1, §3). An `agent` key acts for one agent: it reads
- * itself and its sub-agents, signs only as itself, and issues certificates only to its sub-agents. Ids are looked up
- * in the caller's tenant only, so another tenant's id is simply not found (404).
- * Decision: an agent key asking for an agent of its tenant that is neither itself nor its sub-agent gets 403
- * FORBIDDEN (the id exists, the key lacks the right); an unknown id gets 404 either way.
+ * Resource-level rights beyond the route's role gate (contract §1, §3). An `agent` key has exactly what contract §1
+ * grants it: it signs only as itself and issues certificates only to its sub-agents; reading agent records is not
+ * among its rights (only `admin` reads). Ids are looked up in the caller's tenant only, so another tenant's id is
+ * simply not found (404).
+ * Decision: an agent key acting on an agent of its tenant it has no right to gets 403 FORBIDDEN (the id exists, the
+ * key lacks the right); an unknown id gets 404 either way.
  */
 
 import type { AppContext } from '../app/context.js';
@@ -17,11 +18,9 @@ export type AgentAccess = 'read' | 'sign' | 'issue';
 function allowed(principal: Principal, agent: AgentRecord, access: AgentAccess): boolean {
   if (principal.role === 'admin') return true;
   if (principal.role !== 'agent' || principal.agentId === undefined) return false;
-  const own = agent.id === principal.agentId;
-  const sub = agent.parentAgentId === principal.agentId;
-  if (access === 'read') return own || sub;
-  if (access === 'sign') return own;
-  return sub;
+  if (access === 'sign') return agent.id === principal.agentId;
+  if (access === 'issue') return agent.parentAgentId === principal.agentId;
+  return false;
 }
 
 /** The agent named by a path id if `principal` may act on it that way; 404 unknown, 403 not permitted. */

@@ -1,8 +1,17 @@
-/** A Lambda `Context` for runtimes that are not Lambda (local mode, tests): enough for middy and Powertools. */
+/**
+ * A Lambda `Context` for runtimes that are not Lambda (local mode's server, tests): enough for middy and Powertools.
+ * The one implementation; local mode passes the time the request arrived so the budget counts from there, as Lambda's
+ * does from the invocation.
+ */
 import type { Context } from 'aws-lambda';
 
-export function syntheticLambdaContext(functionName: string, requestId: string, timeoutMs = 30_000): Context {
-  const deadline = Date.now() + timeoutMs;
+export function syntheticLambdaContext(
+  functionName: string,
+  requestId: string,
+  timeoutMs = 30_000,
+  startedAt: number = Date.now(),
+): Context {
+  const deadline = startedAt + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

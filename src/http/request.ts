@@ -52,13 +52,23 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** Validates `input` against any zod schema (classic or mini); the first issue becomes INVALID_REQUEST with `field` = its path. */
+/**
+ * The `field` of an issue: its path, and for an unknown field (zod reports those on the enclosing object) the path of
+ * the first unknown key, so `{"scope": {"maxTxSize": 1}}` names `scope.maxTxSize`.
+ */
+function issueField(issue: z.$ZodIssue | undefined): string | undefined {
+  if (issue === undefined) return undefined;
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  return path.length === 0 ? undefined : path.join('.');
+}
+
+/** Validates `input` against any zod schema (classic or mini); the first issue becomes INVALID_REQUEST with `field`. */
 export function parseWith<S extends z.$ZodType>(schema: S, input: unknown): z.output<S> {
   const result = safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join('.');
-  throw invalidRequest(issue?.message ?? 'invalid request', field === '' ? undefined : field);
+  throw invalidRequest(issue?.message ?? 'invalid request', issueField(issue));
 }
 
 /** Body validated against `schema`; a missing body is validated as `{}` so required fields are named. */

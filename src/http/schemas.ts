@@ -18,7 +18,15 @@ export const MAX_METADATA_BYTES = 4 * 1024;
 
 const threshold = z.number().check(z.minimum(0), z.maximum(1));
 const mode = z.enum(['observe', 'enforce']);
-const metadata = z.record(z.string(), z.unknown()).check(
+/**
+ * A `__proto__` key is refused by name before the record is copied: zod's copy drops it (assigning it would set the
+ * copy's prototype), so the agent's metadata would silently lose a key the caller sent.
+ */
+const noProtoKey = z.custom<unknown>(
+  (value) => typeof value !== 'object' || value === null || !Object.hasOwn(value, '__proto__'),
+  { message: 'metadata may not have a __proto__ key' },
+);
+const metadata = z.pipe(noProtoKey, z.record(z.string(), z.unknown())).check(
   z.refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, {
     message: `metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
   }),
@@ -42,9 +50,12 @@ export const patchAgentSchema = z
   })
   .check(z.refine((patch) => Object.keys(patch).length > 0, { message: 'name at least one field to change' }));
 
+/** An agent id in a body: checked here so an id no store could hold (e.g. 60 KB long) is a 400, never a 503. */
+const agentIdSchema = z.string().check(z.regex(AGENT_ID_PATTERN, 'an agent id is a_ + 16-64 characters of [0-9a-z]'));
+
 export const createApiKeySchema = z.strictObject({
   role: z.enum(['admin', 'verifier', 'agent']),
-  agentId: z.optional(z.string()),
+  agentId: z.optional(agentIdSchema),
 });
 
 const listEntry = z.string().check(z.minLength(1), z.maxLength(128));

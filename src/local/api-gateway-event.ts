@@ -4,16 +4,9 @@
  * principal goes where a Lambda authorizer's context lands (`requestContext.authorizer`, values as strings).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { authorizerContextOf, type Principal } from '../http/principal.js';
 import type { RouteMatch } from './route-match.js';
-
-/** The authenticated caller, as functions/authorizer.ts returns it. */
-export interface Principal {
-  tenantId: string;
-  role: 'admin' | 'verifier' | 'agent';
-  agentId?: string;
-  keyId: string;
-}
 
 export interface IncomingRequestParts {
   method: string;
@@ -62,16 +55,9 @@ export function toApiGatewayEvent(
   };
 }
 
-/** What a Lambda authorizer would return as its context: flat string values only. */
+/** What API Gateway puts there after a Lambda authorizer: its context (flat strings) plus the `principalId`. */
 function authorizerContext(principal: Principal): Record<string, string> {
-  const context: Record<string, string> = {
-    principalId: principal.keyId,
-    tenantId: principal.tenantId,
-    role: principal.role,
-    keyId: principal.keyId,
-  };
-  if (principal.agentId !== undefined) context.agentId = principal.agentId;
-  return context;
+  return { principalId: principal.keyId, ...authorizerContextOf(principal) };
 }
 
 function translateHeaders(incoming: IncomingHttpHeaders): {
@@ -121,25 +107,5 @@ function localIdentity(request: IncomingRequestParts): APIGatewayProxyEvent['req
     user: null,
     userAgent: typeof userAgent === 'string' ? userAgent : null,
     userArn: null,
-  };
-}
-
-/** Lambda's invocation context as far as middy and Powertools use it; a 30 s budget like the deployed functions. */
-export function localLambdaContext(group: string, requestId: string, startedAt: number): Context {
-  const timeoutMs = 30_000;
-  const functionName = `kakunin-local-${group}`;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, startedAt + timeoutMs - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

@@ -7,12 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import {
-  type IncomingRequestParts,
-  localLambdaContext,
-  type Principal,
-  toApiGatewayEvent,
-} from './api-gateway-event.js';
+import { syntheticLambdaContext } from '../http/lambda-context.js';
+import type { Principal } from '../http/principal.js';
+import { type IncomingRequestParts, toApiGatewayEvent } from './api-gateway-event.js';
 import { contractError, errorResult, writeResult } from './contract-response.js';
 import { MAX_BODY_BYTES, readBody } from './request-body.js';
 import { type LocalRoute, matchRoute } from './route-match.js';
@@ -73,7 +70,7 @@ async function serve(
   } catch (error) {
     // Anything a handler throws is a bug or a dependency failure: fail closed with 503, details only in the log.
     log?.(`${method} ${url?.pathname ?? '?'} handler failure (${error instanceof Error ? error.name : 'unknown'})`);
-    result = contractError('UNAVAILABLE', 'service unavailable');
+    result = errorResult(error);
   }
   if (result.statusCode === 413) response.setHeader('connection', 'close');
   if (!response.destroyed) writeResult(response, result, requestId);
@@ -118,7 +115,8 @@ async function answer(
     receivedAt,
   };
   const event = toApiGatewayEvent(parts, match, principal);
-  return handler(event, localLambdaContext(match.route.group, requestId, receivedAt));
+  // A 30 s budget like the deployed functions, counted from the request's arrival.
+  return handler(event, syntheticLambdaContext(`kakunin-local-${match.route.group}`, requestId, 30_000, receivedAt));
 }
 
 /** Origin-form only: `//host/x` must not turn into a different host, so the target is appended, not resolved. */

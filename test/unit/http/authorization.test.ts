@@ -60,12 +60,12 @@ describe('role matrix, tenant isolation', () => {
     [
       'get own agent',
       () => ({ method: 'GET', path: `/v1/agents/${parent}` }),
-      { admin: 200, verifier: 403, agent: 200, none: 401 },
+      { admin: 200, verifier: 403, agent: 403, none: 401 },
     ],
     [
       'get sub-agent',
       () => ({ method: 'GET', path: `/v1/agents/${child}` }),
-      { admin: 200, verifier: 403, agent: 200, none: 401 },
+      { admin: 200, verifier: 403, agent: 403, none: 401 },
     ],
     [
       'get unrelated agent',
@@ -219,6 +219,16 @@ describe('role matrix, tenant isolation', () => {
     });
     expect(created.status).toBe(201);
     expect(created.json.key).toMatch(/^kk_[A-Za-z0-9_-]{43}$/);
-    expect((await api.call({ method: 'GET', path: `/v1/agents/${parent}`, key: created.json.key })).status).toBe(200);
+    // Contract §1 gives an agent key no right to read agent records, not even its own: the role gate answers 403.
+    const read = await api.call({ method: 'GET', path: `/v1/agents/${parent}`, key: created.json.key });
+    expect(read.status).toBe(403);
+    expect(read.json.error.code).toBe('FORBIDDEN');
+    const signed = await api.call({
+      method: 'POST',
+      path: `/v1/agents/${parent}/sign`,
+      key: created.json.key,
+      body: { payload: { action: 'charge' }, certificateFingerprint: parentCert },
+    });
+    expect(signed.status).toBe(200);
   });
 });

@@ -4,17 +4,14 @@
  * its audit entry; a refused event never turns a done effect into a 503.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from './harness.js';
+import { createTestApiWithAgent, type TestApi } from './harness.js';
 
 describe('failure semantics', () => {
   let api: TestApi;
   let admin: string;
   let agentId: string;
   beforeAll(async () => {
-    api = await createTestApi();
-    admin = await api.key('t1', 'admin');
-    const created = await api.call({ method: 'POST', path: '/v1/agents', key: admin, body: { name: 'failures' } });
-    agentId = created.json.id;
+    ({ api, admin, agentId } = await createTestApiWithAgent('failures'));
   });
 
   const issue = () =>

@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../src/core/canonical-json.js';
 import { createTestApi, type TestApi } from './harness.js';
@@ -159,6 +159,14 @@ describe('full flow through the handlers', () => {
     expect(chain.status).toBe(200);
     expect(chain.headers['content-type']).toBe('application/x-pem-file');
     expect(chain.text.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    // Contract §2: the tenant's issuing CA first, then the (self-signed) root that issued it.
+    const [issuing, root] = (chain.text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map(
+      (pem) => new X509Certificate(pem),
+    );
+    expect(root?.checkIssued(root)).toBe(true);
+    expect(issuing?.checkIssued(root!)).toBe(true);
+    expect(issuing?.checkIssued(issuing)).toBe(false);
+    expect(issuing?.ca).toBe(true);
     const crl = await api.call({ method: 'GET', path: '/v1/crl', query: { tenant: 't1' } });
     expect(crl.status).toBe(200);
     expect(crl.headers['content-type']).toBe('application/pkix-crl');

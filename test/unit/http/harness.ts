@@ -200,3 +200,14 @@ export async function createTestApi(config: AppConfig = testConfig()): Promise<T
 
   return { ctx, ports, clock, handlers, call, key };
 }
+
+/** A fresh API with an admin key of tenant `t1` and one agent named `agentName` (the setup most suites share). */
+export async function createTestApiWithAgent(
+  agentName: string,
+): Promise<{ api: TestApi; admin: string; agentId: string }> {
+  const api = await createTestApi();
+  const admin = await api.key('t1', 'admin');
+  const created = await api.call({ method: 'POST', path: '/v1/agents', key: admin, body: { name: agentName } });
+  if (created.status !== 201) throw new Error(`test setup: agent creation answered ${created.status}`);
+  return { api, admin, agentId: created.json.id as string };
+}

@@ -30,6 +30,19 @@ describe('docs/openapi.yaml', () => {
   });
 });
 
+describe('docs/openapi.yaml documents the answers every route can give (contract §1)', () => {
+  it('lists 503 UNAVAILABLE on every operation and 413 on every operation that takes a body', () => {
+    for (const route of routes) {
+      const operation = doc.paths[route.path][route.method.toLowerCase()];
+      const name = `${route.method} ${route.path}`;
+      expect(operation.responses['503'], name).toEqual({ $ref: '#/components/responses/Error' });
+      if (operation.requestBody)
+        expect(operation.responses['413'], name).toEqual({ $ref: '#/components/responses/Error' });
+      else expect(operation.responses['413'], name).toBeUndefined();
+    }
+  });
+});
+
 describe('real handler responses validate against the document', () => {
   let api: TestApi;
   let admin: string;
@@ -135,6 +148,19 @@ describe('real handler responses validate against the document', () => {
     await expectDocumented({ method: 'POST', path: '/v1/agents', key: admin, body: { name: '' } }, 400);
     await expectDocumented({ method: 'GET', path: '/v1/agents' }, 401);
     await expectDocumented({ method: 'GET', path: '/v1/nothing', key: admin }, 404);
+    await expectDocumented(
+      { method: 'POST', path: '/v1/agents', key: admin, body: { name: 'big', metadata: { x: 'y'.repeat(70_000) } } },
+      413,
+    );
+    const list = api.ctx.agents.list.bind(api.ctx.agents);
+    api.ctx.agents.list = async () => {
+      throw new Error('store down');
+    };
+    try {
+      await expectDocumented({ method: 'GET', path: '/v1/agents', key: admin }, 503);
+    } finally {
+      api.ctx.agents.list = list;
+    }
     expect([...checked].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 });

@@ -20,10 +20,12 @@ const KEY = `kk_${'A'.repeat(43)}`;
 describe('ensureAdminKey', () => {
   it('stores the hash of KAKUNIN_API_KEY once, as an admin key of the local tenant, audited', async () => {
     const d = deps();
-    expect(await ensureAdminKey(d, KEY)).toEqual({ source: 'environment', created: true });
-    expect(await ensureAdminKey(d, KEY)).toEqual({ source: 'environment', created: false });
+    const first = await ensureAdminKey(d, KEY);
+    expect(first).toEqual({ source: 'environment', keyId: expect.stringMatching(/^key_[0-9a-z]{20}$/) });
+    expect(await ensureAdminKey(d, KEY)).toEqual(first);
     const stored = await d.apiKeys.getByHash(hashApiKey(KEY));
     expect(stored).toMatchObject({ tenantId: 'local', role: 'admin', createdAt: 1_700_000_000_000 });
+    expect(first.source === 'environment' && first.keyId).toBe(stored?.id);
     expect(JSON.stringify(stored)).not.toContain(KEY);
     const audit = await d.ledger.list('local', { limit: 10 });
     expect(audit.items.map((e) => e.type)).toEqual(['api_key.created']);
@@ -40,7 +42,17 @@ describe('ensureAdminKey', () => {
   });
 
   it.each(['short', 'has a space in it!!', 'x'.repeat(257)])('refuses an unusable KAKUNIN_API_KEY %#', async (bad) => {
-    await expect(ensureAdminKey(deps(), bad)).rejects.toBeInstanceOf(KakuninError);
+    const d = deps();
+    const refusal = ensureAdminKey(d, bad);
+    await expect(refusal).rejects.toBeInstanceOf(KakuninError);
+    await expect(refusal).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'KAKUNIN_API_KEY' });
+    expect((await d.ledger.list('local', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('refuses a KAKUNIN_API_KEY already stored for another tenant', async () => {
+    const d = deps();
+    await d.apiKeys.put({ tenantId: 'other', id: 'key_o', role: 'admin', keyHash: hashApiKey(KEY), createdAt: 0 });
+    await expect(ensureAdminKey(d, KEY)).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'KAKUNIN_API_KEY' });
   });
 
   it('refuses a KAKUNIN_API_KEY that is already a key with another role', async () => {

@@ -1,8 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KakuninError } from '../../../src/core/errors.js';
-import type { Principal } from '../../../src/local/api-gateway-event.js';
+import { DependencyError, KakuninError } from '../../../src/core/errors.js';
+import { logger } from '../../../src/http/logger.js';
+import type { Principal } from '../../../src/http/principal.js';
 import type { LocalRoute } from '../../../src/local/route-match.js';
 import { type LocalApi, type RunningServer, startLocalServer } from '../../../src/local/server.js';
 
@@ -55,12 +56,14 @@ const api: LocalApi = {
     if (header === 'Bearer admin') return { tenantId: 'local', role: 'admin', keyId: 'key_1' };
     if (header === 'Bearer agent')
       return { tenantId: 'local', role: 'agent', agentId: 'a_0123456789abcdef', keyId: 'key_2' };
+    if (header === 'Bearer down') throw new DependencyError('api key lookup failed on table kakunin-secret-table');
     throw new KakuninError('UNAUTHENTICATED', 'missing or unknown API key');
   },
 };
 
 let server: RunningServer;
 beforeAll(async () => {
+  logger.setLogLevel('SILENT');
   server = await startLocalServer(api, { port: 0 });
 });
 afterAll(async () => {
@@ -187,8 +190,23 @@ describe('local server', () => {
     const response = await call('/v1/boom', { method: 'POST', headers: { authorization: 'Bearer admin' } });
     expect(response.status).toBe(503);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'UNAVAILABLE', message: 'service unavailable' } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'UNAVAILABLE', message: 'a dependency is unavailable; the request had no effect' },
+    });
     expect(text).not.toContain('secret');
+  });
+
+  it('answers a key-store failure with 503 and the same generic message and headers as the handlers', async () => {
+    const response = await call('/v1/agents', { method: 'POST', headers: { authorization: 'Bearer down' } });
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'UNAVAILABLE', message: 'a dependency is unavailable; the request had no effect' },
+    });
+    expect(text).not.toContain('secret');
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 
