@@ -2,9 +2,11 @@
  * Reading untrusted request input: body size, JSON syntax, nesting depth, and schema validation. Every failure is a
  * KakuninError with a contract code, so no malformed input can reach a handler or surface as a 5xx.
  */
+
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type * as z from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
+import { parseJsonStrict } from '../core/envelope/strict-json.js';
 import { invalidRequest, KakuninError } from '../core/errors.js';
 
 /** Contract §1. */
@@ -45,11 +47,9 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   const body = rawBody(event);
   if (body === undefined) return undefined;
   if (nestingDepth(body) > MAX_JSON_DEPTH) throw invalidRequest(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw invalidRequest('request body is not valid JSON');
-  }
+  // Duplicate keys are refused, not resolved last-wins as JSON.parse would: a downstream parser that keeps the first
+  // `amount` must never see a different action from the one verified here (RFC 8785 §3.1, RFC 7493).
+  return parseJsonStrict(body);
 }
 
 /**

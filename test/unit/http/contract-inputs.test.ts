@@ -146,4 +146,20 @@ describe('request validation edge cases', () => {
       expect(refused.json.error, `${field}=${value}`).toMatchObject({ code: 'INVALID_REQUEST', field });
     }
   });
+
+  it('refuses duplicate JSON keys instead of letting the last one win', async () => {
+    // JSON.parse keeps the last `amount`; a downstream parser keeping the first would move a different sum.
+    const body =
+      '{"payload":{"action":"charge","amount":1000000,"amount":1},"certificateFingerprint":"sha256:' +
+      '0'.repeat(64) +
+      '","timestamp":1,"nonce":"abcdefghijklmnop","signature":"AAAA"}';
+    const verify = await api.call({ method: 'POST', path: '/v1/actions/verify', key: admin, body });
+    expect(verify.status).toBe(400);
+    expect(verify.json).toEqual({
+      error: { code: 'INVALID_REQUEST', message: 'duplicate JSON object key', field: 'payload.amount' },
+    });
+    const agent = await api.call({ method: 'POST', path: '/v1/agents', key: admin, body: '{"name":"a","name":"b"}' });
+    expect(agent.status).toBe(400);
+    expect(agent.json.error.field).toBe('name');
+  });
 });
