@@ -6,7 +6,9 @@
  * 1. `allowedActions` declared → `action` must be listed.
  * 2. `allowedCounterparties` declared → the payload must carry a listed `counterparty`.
  * 3. `allowedRegions` declared → the payload must carry a listed `region`.
- * 4. The payload has `amount` → `currency` must equal the scope's (default EUR); the amount must not be negative
+ * 4. `maxTransactionSize` or `maxDailyVolume` declared → the payload must carry `amount` (issue 3: "a limit the
+ *    scope declares requires its field"; an action that leaves its amount out must not slip past an amount limit).
+ * 5. The payload has `amount` → `currency` must equal the scope's (default EUR); the amount must not be negative
  *    (a negative amount would lower the day's volume, so it is refused rather than trusted); and when
  *    `maxTransactionSize` is declared, `amount` ≤ it.
  * An absent list or limit places no limit; an empty list allows nothing (contract §3).
@@ -55,6 +57,9 @@ export function checkScope(scope: Scope, payload: ActionPayload): ScopeViolation
           ? 'the scope limits regions: region is required'
           : 'region is not in the allowed regions',
     };
+  }
+  if (payload.amount === undefined && (scope.maxTransactionSize !== undefined || scope.maxDailyVolume !== undefined)) {
+    return { field: SCOPE_FIELDS.amount, message: 'the scope limits amounts: amount is required' };
   }
   if (payload.amount !== undefined) {
     const currency = scope.currency ?? DEFAULT_CURRENCY;

@@ -76,8 +76,20 @@ const CASES: [string, Scope, ActionPayload, string | undefined][] = [
   ],
   ['negative amount refused even without limits', {}, { action: 'x', amount: -1, currency: 'EUR' }, 'payload.amount'],
   [
-    'no amount: currency and size are not checked',
+    'no amount under maxTransactionSize: refused, the limit requires its field (fail closed)',
     FULL,
+    { action: 'refund', counterparty: 'stripe', region: 'eu-west-1', currency: 'EUR' },
+    'payload.amount',
+  ],
+  [
+    'no amount under maxDailyVolume: refused likewise',
+    { maxDailyVolume: 10_000 },
+    { action: 'refund' },
+    'payload.amount',
+  ],
+  [
+    'no amount and no amount limit: currency is not checked',
+    { ...FULL, maxTransactionSize: undefined },
     { action: 'refund', counterparty: 'stripe', region: 'eu-west-1', currency: 'USD' },
     undefined,
   ],
