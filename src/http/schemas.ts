@@ -58,7 +58,16 @@ export const createApiKeySchema = z.strictObject({
   agentId: z.optional(agentIdSchema),
 });
 
-const listEntry = z.string().check(z.minLength(1), z.maxLength(128));
+/** Characters are code points, as the core counts them (an item of 128 emoji is 128 characters, not 256). */
+const codePoints = (text: string): number => {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+};
+const listEntry = z.string().check(
+  z.minLength(1),
+  z.refine((text) => codePoints(text) <= 128, { message: 'a list item is 1-128 characters' }),
+);
 export const scopeSchema = z.strictObject({
   maxTransactionSize: z.optional(z.number().check(z.minimum(0))),
   currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code'))),

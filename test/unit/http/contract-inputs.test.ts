@@ -162,4 +162,18 @@ describe('request validation edge cases', () => {
     expect(agent.status).toBe(400);
     expect(agent.json.error.field).toBe('name');
   });
+
+  it('counts scope list items in characters (code points), as the certificate does', async () => {
+    const issue = (item: string) =>
+      api.call({
+        method: 'POST',
+        path: `/v1/agents/${agentId}/certificates`,
+        key: admin,
+        body: { scope: { allowedActions: [item] } },
+      });
+    expect((await issue('😀'.repeat(128))).status).toBe(201);
+    const tooLong = await issue('😀'.repeat(129));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.error.field).toBe('scope.allowedActions.0');
+  });
 });
