@@ -44,6 +44,12 @@ interface Lineage {
   ancestors: string[];
 }
 
+/**
+ * How many certificates may stand above a sub-agent's. Every verification reads the status of each ancestor, so the
+ * chain must stay bounded: 16 levels of delegation is far beyond any orchestration seen in practice.
+ */
+export const MAX_DELEGATION_DEPTH = 16;
+
 const AGENT_KEY_SPECS: ReadonlySet<string> = new Set(['ECC_NIST_P256', 'RSA_2048']);
 const exceeds = (message: string, field?: string): KakuninError =>
   new KakuninError('SCOPE_EXCEEDS_PARENT', message, field === undefined ? {} : { field });
@@ -129,6 +135,9 @@ export class IssuancePipeline {
     if (parentFingerprint === undefined) return { ancestors: [] };
     const parent = await callPort('certificate store', () => this.deps.certificates.get(tenantId, parentFingerprint));
     if (!parent) throw new KakuninError('NOT_FOUND', 'parent certificate not found', { field: 'parentFingerprint' });
+    if (parent.ancestors.length + 1 > MAX_DELEGATION_DEPTH) {
+      throw exceeds(`sub-agent chains are at most ${MAX_DELEGATION_DEPTH} certificates deep`, 'parentFingerprint');
+    }
     const above = ancestorFingerprints(parent);
     const ancestors = above.length
       ? await callPort('certificate store', () => this.deps.certificates.getMany(tenantId, above))
