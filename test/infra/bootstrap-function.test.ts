@@ -3,7 +3,7 @@
  * new one), creates the tenant's issuing CA, answers CloudFormation in its protocol, and never leaks internals; the
  * admin key issuer returns a key that exists nowhere else (only its hash is stored).
  */
-import { randomBytes } from 'node:crypto';
+
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,20 +13,7 @@ import {
   withStackRootKey,
 } from '../../functions/bootstrap.js';
 import { MemoryKeyVault } from '../../src/adapters/memory/memory-key-vault.js';
-import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
-import {
-  MemoryAgentStore,
-  MemoryApiKeyStore,
-  MemoryCaStore,
-  MemoryCertificateStore,
-  MemoryNonceStore,
-  MemoryVelocityStore,
-} from '../../src/adapters/memory/memory-stores.js';
-import {
-  MemoryActionStream,
-  MemoryEventPublisher,
-  MemoryRiskReader,
-} from '../../src/adapters/memory/memory-streams.js';
+import { memoryPorts } from '../../src/adapters/memory/memory-ports.js';
 import { hashApiKey } from '../../src/app/api-keys.js';
 import { assembleContext } from '../../src/app/assemble.js';
 import type { AppContext } from '../../src/app/context.js';
@@ -36,21 +23,7 @@ const clock = { now: () => 1_767_225_600_000 };
 async function world() {
   const inner = new MemoryKeyVault();
   const stackRootKey = await inner.createKey('RSA_4096', { tenantId: '*', purpose: 'root-ca' });
-  const ports = {
-    clock,
-    random: { bytes: (n: number) => new Uint8Array(randomBytes(n)) },
-    vault: withStackRootKey(inner, stackRootKey),
-    agents: new MemoryAgentStore(),
-    certificates: new MemoryCertificateStore(),
-    apiKeys: new MemoryApiKeyStore(),
-    caStore: new MemoryCaStore(),
-    nonces: new MemoryNonceStore(),
-    velocity: new MemoryVelocityStore(),
-    ledger: new MemoryLedger(clock),
-    stream: new MemoryActionStream(),
-    events: new MemoryEventPublisher(),
-    risk: new MemoryRiskReader(),
-  };
+  const ports = memoryPorts({ clock, vault: withStackRootKey(inner, stackRootKey) });
   const ctx: AppContext = assembleContext(ports, {
     tables: { registry: 'registry', nonces: 'nonces', counters: 'counters', ledger: 'ledger' },
     actionStream: 'actions',

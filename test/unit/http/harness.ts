@@ -3,7 +3,7 @@
  * API Gateway REST proxy events the way API Gateway would: the route table decides which group handler runs, and for
  * protected routes the authorizer runs first (a missing/unknown key answers 401 as the gateway response does).
  */
-import { randomBytes } from 'node:crypto';
+
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createAgentsHandler } from '../../../functions/agents.js';
 import { authenticate } from '../../../functions/authorizer.js';
@@ -13,14 +13,7 @@ import { type RouteGroup, routes } from '../../../functions/routes.js';
 import { createVerifyHandler } from '../../../functions/verify.js';
 import { MemoryKeyVault } from '../../../src/adapters/memory/memory-key-vault.js';
 import { MemoryLedger } from '../../../src/adapters/memory/memory-ledger.js';
-import {
-  MemoryAgentStore,
-  MemoryApiKeyStore,
-  MemoryCaStore,
-  MemoryCertificateStore,
-  MemoryNonceStore,
-  MemoryVelocityStore,
-} from '../../../src/adapters/memory/memory-stores.js';
+import { memoryPorts } from '../../../src/adapters/memory/memory-ports.js';
 import {
   MemoryActionStream,
   MemoryEventPublisher,
@@ -152,21 +145,7 @@ const GATEWAY_404 = gatewayError(404, 'NOT_FOUND', 'no such route');
 export async function createTestApi(config: AppConfig = testConfig()): Promise<TestApi> {
   let now = START;
   const clock = { now: () => now, set: (ms: number) => (now = ms) };
-  const ports = {
-    clock,
-    random: { bytes: (length: number) => new Uint8Array(randomBytes(length)) },
-    vault: new MemoryKeyVault(),
-    agents: new MemoryAgentStore(),
-    certificates: new MemoryCertificateStore(),
-    apiKeys: new MemoryApiKeyStore(),
-    caStore: new MemoryCaStore(),
-    nonces: new MemoryNonceStore(),
-    velocity: new MemoryVelocityStore(),
-    ledger: new MemoryLedger(clock),
-    stream: new MemoryActionStream(),
-    events: new MemoryEventPublisher(),
-    risk: new MemoryRiskReader(),
-  };
+  const ports = memoryPorts({ clock });
   const ctx = assembleContext(ports, config);
   const provider: ContextProvider = async () => ctx;
   const handlers: Record<RouteGroup, ApiHandler> = {

@@ -1,0 +1,44 @@
+/**
+ * Every port backed by its in-memory fake, for tests and in-process tools. The concrete types are kept so a test can
+ * reach the fakes' hooks (recorded events, `failNextAppend`, …).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Ports } from '../../app/context.js';
+import type { Clock, KeyVault } from '../../ports.js';
+import { MemoryKeyVault } from './memory-key-vault.js';
+import { MemoryLedger } from './memory-ledger.js';
+import {
+  MemoryAgentStore,
+  MemoryApiKeyStore,
+  MemoryCaStore,
+  MemoryCertificateStore,
+  MemoryNonceStore,
+  MemoryVelocityStore,
+} from './memory-stores.js';
+import { MemoryActionStream, MemoryEventPublisher, MemoryRiskReader } from './memory-streams.js';
+
+export interface MemoryPorts<V extends KeyVault = MemoryKeyVault> extends Ports {
+  vault: V;
+  ledger: MemoryLedger;
+  stream: MemoryActionStream;
+  events: MemoryEventPublisher;
+  risk: MemoryRiskReader;
+}
+
+export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { clock: Clock; vault?: V }): MemoryPorts<V> {
+  return {
+    clock: options.clock,
+    random: { bytes: (length: number) => new Uint8Array(randomBytes(length)) },
+    vault: options.vault ?? (new MemoryKeyVault() as unknown as V),
+    agents: new MemoryAgentStore(),
+    certificates: new MemoryCertificateStore(),
+    apiKeys: new MemoryApiKeyStore(),
+    caStore: new MemoryCaStore(),
+    nonces: new MemoryNonceStore(),
+    velocity: new MemoryVelocityStore(),
+    ledger: new MemoryLedger(options.clock),
+    stream: new MemoryActionStream(),
+    events: new MemoryEventPublisher(),
+    risk: new MemoryRiskReader(),
+  };
+}
