@@ -17,6 +17,6 @@ export const METRICS = {
   certificatesRevoked: 'CertificatesRevoked',
   /** Count, dimension `service` only; an event refused by the bus after its effect happened (alarmed). */
   eventPublishFailures: 'EventPublishFailures',
-  /** Milliseconds per KMS call. Not emitted yet (see the report); the widget stays empty until it is. */
+  /** Milliseconds per KMS request, dimensions `operation` (CreateKey/GetPublicKey/Sign) and `outcome` (ok/error). */
   kmsLatency: 'KmsLatency',
 } as const;

@@ -35,3 +35,10 @@ export function recordRevocation(): void {
 export function recordEventFailure(): void {
   metrics.addMetric('EventPublishFailures', MetricUnit.Count, 1);
 }
+
+/** Duration of one KMS request (dashboard: KMS p99 beside issuance and revocations), by operation and outcome. */
+export function recordKmsCall(call: { operation: string; durationMs: number; ok: boolean }): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ operation: call.operation, outcome: call.ok ? 'ok' : 'error' });
+  single.addMetric('KmsLatency', MetricUnit.Milliseconds, call.durationMs);
+}

@@ -39,7 +39,11 @@ export class KeyUnusableError extends DependencyError {
   }
 }
 
+export type KmsOperation = 'CreateKey' | 'GetPublicKey' | 'Sign';
+
 export interface KmsKeyVaultOptions {
+  /** Called after every KMS request with its duration (for the KmsLatency metric); never receives key material. */
+  onCall?: (call: { operation: KmsOperation; durationMs: number; ok: boolean }) => void;
   client: KMSClient;
   /** A key policy document (JSON) for CreateKey. @default KMS's default key policy (account root may use the key) */
   keyPolicy?: string;
@@ -73,9 +77,11 @@ export class KmsKeyVault implements KeyVault {
   private readonly descriptionPrefix: string;
   private readonly cacheSize: number;
   private readonly publicKeys = new Map<string, CachedKey>();
+  private readonly onCall: KmsKeyVaultOptions['onCall'];
 
   constructor(options: KmsKeyVaultOptions) {
     this.client = options.client;
+    this.onCall = options.onCall;
     this.keyPolicy = options.keyPolicy;
     this.descriptionPrefix = options.descriptionPrefix ?? 'kakunin';
     this.cacheSize = Math.max(1, options.publicKeyCacheSize ?? 1000);
@@ -91,7 +97,7 @@ export class KmsKeyVault implements KeyVault {
       Tags: validTags,
       ...(this.keyPolicy === undefined ? {} : { Policy: this.keyPolicy }),
     };
-    const out = await this.call('', () => this.client.send(new CreateKeyCommand(input)));
+    const out = await this.call('CreateKey', '', () => this.client.send(new CreateKeyCommand(input)));
     const arn = out?.KeyMetadata?.Arn;
     if (!arn) throw new DependencyError('KMS CreateKey returned no key ARN');
     return arn;
@@ -113,7 +119,7 @@ export class KmsKeyVault implements KeyVault {
       throw invalidRequest(`a ${known} key does not sign ${algorithm}`);
     }
     const digest = createHash('sha256').update(message).digest();
-    const out = await this.call(keyId, () =>
+    const out = await this.call('Sign', keyId, () =>
       this.client.send(
         new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: algorithm }),
       ),
@@ -130,7 +136,9 @@ export class KmsKeyVault implements KeyVault {
     checkKeyId(keyId);
     const hit = this.publicKeys.get(keyId);
     if (hit) return hit;
-    const out = await this.call(keyId, () => this.client.send(new GetPublicKeyCommand({ KeyId: keyId })));
+    const out = await this.call('GetPublicKey', keyId, () =>
+      this.client.send(new GetPublicKeyCommand({ KeyId: keyId })),
+    );
     const spki = out?.PublicKey;
     if (!(spki instanceof Uint8Array) || spki.length === 0) throw new DependencyError('KMS returned no public key');
     if (out.KeyUsage !== undefined && out.KeyUsage !== 'SIGN_VERIFY') {
@@ -156,11 +164,17 @@ export class KmsKeyVault implements KeyVault {
   }
 
   /** Runs one KMS call and maps its failure to the domain's errors. */
-  private async call<T>(keyId: string, send: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: KmsOperation, keyId: string, send: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let ok = false;
     try {
-      return await send();
+      const result = await send();
+      ok = true;
+      return result;
     } catch (error) {
       throw mapKmsError(keyId, error);
+    } finally {
+      this.onCall?.({ operation, durationMs: performance.now() - started, ok });
     }
   }
 }

@@ -132,6 +132,20 @@ describe('KmsKeyVault with the KMS SDK commands', () => {
     expect(kms.signInputs).toHaveLength(1); // refused before calling KMS
   });
 
+  it('reports every KMS request to onCall with its operation, duration and outcome', async () => {
+    const calls: { operation: string; durationMs: number; ok: boolean }[] = [];
+    const timed = new KmsKeyVault({ client: kms.client, onCall: (call) => calls.push(call) });
+    const keyId = await timed.createKey('ECC_NIST_P256', { tenantId: 't1', purpose: 'agent', agentId: 'a_1' });
+    await timed.sign(keyId, message, 'ECDSA_SHA_256');
+    await expectKakuninError(timed.sign(kms.unknownArn(), message, 'ECDSA_SHA_256'), 'NOT_FOUND');
+    expect(calls.map(({ operation, ok }) => [operation, ok])).toEqual([
+      ['CreateKey', true],
+      ['Sign', true],
+      ['Sign', false],
+    ]);
+    for (const call of calls) expect(call.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('maps NotFoundException to NOT_FOUND', async () => {
     await expectKakuninError(vault.sign(kms.unknownArn(), message, 'ECDSA_SHA_256'), 'NOT_FOUND');
     await expectKakuninError(vault.getPublicKey(kms.unknownArn()), 'NOT_FOUND');
