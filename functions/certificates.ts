@@ -6,6 +6,7 @@ import { CertificateLifecycle, type LifecycleDeps } from '../src/app/certificate
 import type { AppContext, Provider } from '../src/app/context.js';
 import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
 import { KakuninError, notFound } from '../src/core/errors.js';
+import { callerOrigin } from '../src/core/monitoring/caller-origin.js';
 import type { IssueCertificateRequest } from '../src/core/services.js';
 import { agentFor } from '../src/http/access.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
@@ -34,6 +35,13 @@ function pathFingerprint(request: CertificatesRequest): string {
   const fingerprint = request.params.fingerprint;
   if (fingerprint === undefined || !FINGERPRINT_PATTERN.test(fingerprint)) throw notFound('certificate');
   return fingerprint;
+}
+
+/** Header names keep the client's case on API Gateway. */
+function userAgentOf(request: CertificatesRequest): string | undefined {
+  const headers = request.event.headers ?? {};
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'user-agent');
+  return name === undefined ? undefined : headers[name];
 }
 
 /** An agent key issues only under one of its own agent's certificates (contract §3). */
@@ -83,6 +91,7 @@ export const createCertificatesHandler = (contextProvider: Provider<Certificates
           agent.id,
           body.payload,
           body.certificateFingerprint,
+          callerOrigin(request.event.requestContext?.identity?.sourceIp, userAgentOf(request)),
         );
         return json(200, envelope);
       },

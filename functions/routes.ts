@@ -5,8 +5,8 @@
  */
 import type { ApiKeyRole } from '../src/core/model.js';
 
-export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify';
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify' | 'monitoring';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -36,6 +36,13 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/certificates/{fingerprint}', group: 'certificates', public: false, roles: ALL },
   { method: 'POST', path: '/v1/certificates/{fingerprint}/revoke', group: 'certificates', public: false, roles: ADMIN },
   { method: 'POST', path: '/v1/actions/verify', group: 'verify', public: false, roles: ALL },
+  { method: 'GET', path: '/v1/agents/{id}/stats', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/agents/{id}/risk', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'PUT', path: '/v1/agents/{id}/baseline', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'POST', path: '/v1/webhooks', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/webhooks', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'DELETE', path: '/v1/webhooks/{id}', group: 'monitoring', public: false, roles: ADMIN },
+  { method: 'POST', path: '/v1/webhooks/{id}/replay', group: 'monitoring', public: false, roles: ADMIN },
 ];
 
 /** `METHOD /path/{param}`: the key a group handler implements a route under. */

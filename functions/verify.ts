@@ -1,8 +1,9 @@
 /**
- * POST /v1/actions/verify (contract §4): 200 `{"verified": true, …}` or 403 `{"verified": false, "error"}`. The
+ * POST /v1/actions/verify (contract §4): the bare envelope or `{"envelope", "origin"?}`; 200 `{"verified": true, …}` or 403 `{"verified": false, "error"}`. The
  * verifier audits before it answers; this handler only parses, calls it and counts the outcome.
  */
 import type { AppContext, Provider } from '../src/app/context.js';
+import { splitVerifyBody, underEnvelope } from '../src/core/monitoring/origin.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { recordVerification } from '../src/http/observability.js';
 import { readJsonBody } from '../src/http/request.js';
@@ -21,7 +22,11 @@ export const createVerifyHandler = (contextProvider: Provider<VerifyContext>) =>
     implementations: {
       'POST /v1/actions/verify': async (request: AuthenticatedRequest<VerifyContext>) => {
         const body = readJsonBody(request.event);
-        const result = await request.ctx.verifier.verify(request.principal.tenantId, body === undefined ? {} : body);
+        const { envelope, origin } = splitVerifyBody(body === undefined ? {} : body);
+        const wrapped = envelope !== body;
+        const result = await request.ctx.verifier
+          .verify(request.principal.tenantId, envelope, origin)
+          .catch((error: unknown) => Promise.reject(wrapped ? underEnvelope(error) : error));
         if (result.verified) {
           recordVerification('verified');
           const { agentId, fingerprint, riskScore, riskBand, auditId } = result;

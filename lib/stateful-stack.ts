@@ -12,7 +12,8 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { KakuninConfig } from './config.js';
 import { ArtifactBucket } from './data/artifact-bucket.js';
-import { EventPlumbing } from './data/event-plumbing.js';
+import { EVENT_SOURCE, EventPlumbing } from './data/event-plumbing.js';
+import { MonitoringQueues } from './data/monitoring-queues.js';
 import { KakuninTables, type TableName } from './data/tables.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -26,6 +27,9 @@ export interface StatefulResources {
   artifactBucket: Bucket;
   actionStream: Stream;
   eventBus: EventBus;
+  /** Behavioural state and webhooks (docs/behavior.md). */
+  monitoringTable: Table;
+  monitoringQueues: MonitoringQueues;
 }
 
 export class KakuninStatefulStack extends Stack implements StatefulResources {
@@ -34,6 +38,8 @@ export class KakuninStatefulStack extends Stack implements StatefulResources {
   readonly artifactBucket: Bucket;
   readonly actionStream: Stream;
   readonly eventBus: EventBus;
+  readonly monitoringTable: Table;
+  readonly monitoringQueues: MonitoringQueues;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -48,7 +54,10 @@ export class KakuninStatefulStack extends Stack implements StatefulResources {
     });
     Tags.of(this.rootCaKey).add('kakunin:purpose', 'root-ca');
 
-    this.tables = new KakuninTables(this, 'Tables').tables;
+    const tables = new KakuninTables(this, 'Tables');
+    this.tables = tables.tables;
+    this.monitoringTable = tables.monitoring;
+
     this.artifactBucket = new ArtifactBucket(this, 'Artifacts', {
       retentionDays: config.retention.artifactDays,
       accessLogDays: config.retention.logDays,
@@ -60,5 +69,9 @@ export class KakuninStatefulStack extends Stack implements StatefulResources {
     });
     this.actionStream = plumbing.stream;
     this.eventBus = plumbing.bus;
+    this.monitoringQueues = new MonitoringQueues(this, 'MonitoringQueues', {
+      bus: plumbing.bus,
+      eventSource: EVENT_SOURCE,
+    });
   }
 }

@@ -3,6 +3,8 @@
  * it can be destroyed and redeployed freely; everything it touches comes from the stateful stack.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/app/config.js';
@@ -19,6 +21,7 @@ import {
 } from './compute/kms-grants.js';
 import { grantTable } from './compute/table-grants.js';
 import type { KakuninConfig } from './config.js';
+import { DISPATCHER_TIMEOUT_SECONDS } from './data/monitoring-queues.js';
 import { indexNamesOf } from './data/tables.js';
 import { acknowledgeFunctionFindings } from './nag-acknowledgements.js';
 import { Observability } from './observability/observability.js';
@@ -34,7 +37,10 @@ export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 
 
 export class KakuninStatelessStack extends Stack {
   readonly api: KakuninApi;
-  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey', KakuninFunction>;
+  readonly functions: Record<
+    RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey' | 'consumer' | 'dispatcher',
+    KakuninFunction
+  >;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -51,6 +57,8 @@ export class KakuninStatelessStack extends Stack {
       [ENV.eventBus]: stateful.eventBus.eventBusName,
       [ENV.artifactBucket]: stateful.artifactBucket.bucketName,
       [ENV.timestampWindowSeconds]: String(config.timestampWindowSeconds),
+      [ENV.monitoringTable]: stateful.monitoringTable.tableName,
+      [ENV.webhookQueueUrl]: stateful.monitoringQueues.webhookQueue.queueUrl,
       ...(config.scopeOid === undefined ? {} : { [ENV.scopeOid]: config.scopeOid }),
     };
     const make = (id: string, entry: FunctionEntry, extra: Partial<KakuninFunctionProps> = {}) =>
@@ -68,6 +76,9 @@ export class KakuninStatelessStack extends Stack {
       agents: make('Agents', 'agents'),
       certificates: make('Certificates', 'certificates'),
       verify: make('Verify', 'verify'),
+      monitoring: make('Monitoring', 'monitoring'),
+      consumer: make('ActionConsumer', 'consumer', { timeout: Duration.seconds(60) }),
+      dispatcher: make('WebhookDispatcher', 'dispatcher', { timeout: Duration.seconds(DISPATCHER_TIMEOUT_SECONDS) }),
       bootstrap: make('BootstrapFunction', 'bootstrap', {
         environment: bootstrapEnv,
         timeout: Duration.minutes(2),
@@ -81,6 +92,7 @@ export class KakuninStatelessStack extends Stack {
       }),
     };
     this.grant(stateful);
+    this.connectPipeline(stateful);
 
     this.api = new KakuninApi(this, 'Api', {
       handlers: {
@@ -88,6 +100,7 @@ export class KakuninStatelessStack extends Stack {
         agents: this.functions.agents.function,
         certificates: this.functions.certificates.function,
         verify: this.functions.verify.function,
+        monitoring: this.functions.monitoring.function,
       },
       authorizer: this.functions.authorizer.function,
       ...config.api,
@@ -120,6 +133,13 @@ export class KakuninStatelessStack extends Stack {
     this.observability.monitorTables(tables);
     this.observability.monitorStream(stateful.actionStream);
     this.observability.monitorDeadLetterQueues({ Bootstrap: bootstrapDlq });
+    this.observability.monitorBehavior({
+      consumer: this.functions.consumer.function,
+      deadLetterQueues: {
+        Webhook: stateful.monitoringQueues.webhookDlq,
+        ConsumerFailures: stateful.monitoringQueues.consumerFailures,
+      },
+    });
 
     for (const f of Object.values(this.functions)) acknowledgeFunctionFindings(f);
 
@@ -130,6 +150,32 @@ export class KakuninStatelessStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: stateful.eventBus.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
+  }
+
+  /**
+   * The behavioural pipeline's triggers (docs/behavior.md, "Pipeline"): the action stream feeds the consumer
+   * (partition key = agent id, so one agent's actions arrive in order on one shard), and the webhook queue feeds the
+   * dispatcher. A failing record is bisected out of its batch, retried, and then reported to the on-failure queue;
+   * reported item failures mean only the records from the failed one on are retried.
+   */
+  private connectPipeline(stateful: StatefulResources): void {
+    const f = this.functions;
+    f.consumer.function.addEventSource(
+      new KinesisEventSource(stateful.actionStream, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(6),
+        parallelizationFactor: 4,
+        onFailure: new SqsDlq(stateful.monitoringQueues.consumerFailures),
+      }),
+    );
+    f.dispatcher.function.addEventSource(
+      new SqsEventSource(stateful.monitoringQueues.webhookQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
   }
 
   /** Least privilege per function: each gets exactly the tables, keys and channels its routes use. */
@@ -169,5 +215,20 @@ export class KakuninStatelessStack extends Stack {
       allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
     }
     for (const fn of [f.certificates, f.bootstrap, f.adminKey]) denyRetaggingRootKey(fn.function, rootCaKey);
+
+    // Behavioural monitoring. The verifier reads an agent's risk (one GetItem); the consumer keeps per-agent state,
+    // revokes (a registry write), audits and announces; the routes read state, lock baselines and manage webhooks;
+    // the dispatcher reads subscriptions, keeps dead letters and queues retries.
+    const monitoringTable = stateful.monitoringTable;
+    grantTable(f.verify.function, monitoringTable, 'lookup');
+    grantTable(f.consumer.function, monitoringTable, 'read-write');
+    registry(f.consumer, 'read-write');
+    grantTable(f.consumer.function, tables.ledger, 'append');
+    stateful.eventBus.grantPutEventsTo(f.consumer.function);
+    grantTable(f.monitoring.function, monitoringTable, 'read-write-delete');
+    registry(f.monitoring, 'read');
+    grantTable(f.monitoring.function, tables.ledger, 'append');
+    grantTable(f.dispatcher.function, monitoringTable, 'read-write-delete');
+    stateful.monitoringQueues.webhookQueue.grantSendMessages(f.dispatcher.function);
   }
 }

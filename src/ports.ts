@@ -7,6 +7,7 @@ import type {
   ApiKeyRecord,
   AuditEntry,
   AuditEntryInput,
+  BaselineLock,
   CaRecord,
   CertificateRecord,
   KakuninEvent,
@@ -15,6 +16,8 @@ import type {
   RiskSnapshot,
   TenantRecord,
   VerifiedAction,
+  WebhookDeadLetter,
+  WebhookSubscription,
 } from './core/model.js';
 
 export interface Clock {
@@ -180,4 +183,48 @@ export interface EventPublisher {
 /** Reads an agent's current risk score; the monitoring work fills it. Undefined means no score yet. */
 export interface RiskReader {
   current(tenantId: string, agentId: string): Promise<RiskSnapshot | undefined>;
+}
+
+/** One agent's behavioural record: the engine's encoded state, its current risk and the locked baseline. */
+export interface BehaviorRecord {
+  tenantId: string;
+  agentId: string;
+  /** Incremented by every `save`; 0 for an agent that has no record yet. */
+  version: number;
+  /** The engine's encoded state (bounded: ≤ 16 KiB). Absent until the first action is applied. */
+  state?: Uint8Array;
+  risk?: RiskSnapshot;
+  baseline?: BaselineLock;
+}
+
+export interface BehaviorUpdate {
+  state: Uint8Array;
+  risk: RiskSnapshot;
+  /** Epoch ms of the newest action applied: the record expires (TTL) long after it, when the agent went quiet. */
+  lastActionAt: number;
+}
+
+/**
+ * Per-agent behavioural state, one item per agent (DynamoDB when deployed). `save` is a conditional write on the
+ * version the caller loaded, so two consumers that both loaded version n can never both apply their batch: exactly
+ * one save succeeds, the other resolves false and recomputes from the winner's state. The baseline is written apart
+ * from the state (an admin's lock never races a consumer's save, and a save never erases a lock).
+ */
+export interface BehaviorStore {
+  load(tenantId: string, agentId: string): Promise<BehaviorRecord>;
+  save(tenantId: string, agentId: string, expectedVersion: number, update: BehaviorUpdate): Promise<boolean>;
+  putBaseline(tenantId: string, agentId: string, baseline: BaselineLock): Promise<void>;
+}
+
+/** Webhook subscriptions and the dead letters of deliveries that exhausted their retries (contract §5). */
+export interface WebhookStore {
+  create(subscription: WebhookSubscription): Promise<void>;
+  get(tenantId: string, id: string): Promise<WebhookSubscription | undefined>;
+  list(tenantId: string): Promise<WebhookSubscription[]>;
+  /** True when it existed. Its dead letters stay (they are a record of what was not delivered). */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  putDeadLetter(letter: WebhookDeadLetter): Promise<void>;
+  listDeadLetters(tenantId: string, webhookId: string): Promise<WebhookDeadLetter[]>;
+  /** Removes one dead letter once it has been delivered on replay. */
+  deleteDeadLetter(tenantId: string, webhookId: string, eventId: string): Promise<void>;
 }

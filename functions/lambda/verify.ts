@@ -7,12 +7,12 @@ import { DynamoCertificateStore } from '../../src/adapters/aws/dynamo/certificat
 import { DynamoLedger } from '../../src/adapters/aws/dynamo/ledger.js';
 import { DynamoNonceStore } from '../../src/adapters/aws/dynamo/nonce-store.js';
 import { DynamoVelocityStore } from '../../src/adapters/aws/dynamo/velocity-store.js';
-import { NullRiskReader } from '../../src/adapters/null-risk-reader.js';
+import { DynamoBehaviorStore } from '../../src/adapters/aws/dynamo/behavior-store.js';
 import { createDocumentClient } from '../../src/app/aws/dynamo.js';
 import { createActionStream } from '../../src/app/aws/kinesis.js';
 import { systemClock } from '../../src/app/aws/runtime.js';
 import { cachedProvider } from '../../src/app/cached-provider.js';
-import { configFromEnv } from '../../src/app/config.js';
+import { configFromEnv, requireSetting } from '../../src/app/config.js';
 import { createVerifier } from '../../src/app/verifier-factory.js';
 import { createVerifyHandler, type VerifyContext } from '../verify.js';
 
@@ -27,7 +27,8 @@ const context = cachedProvider((): VerifyContext => {
     velocity: new DynamoVelocityStore(doc, tables),
     ledger: new DynamoLedger(doc, tables, systemClock),
     stream: createActionStream(config.actionStream),
-    risk: new NullRiskReader(),
+    // The agent's current risk: the consumer keeps it on the agent's monitoring item (docs/behavior.md).
+    risk: new DynamoBehaviorStore(doc, requireSetting(config, 'monitoringTable')),
     clock: systemClock,
   };
   return { verifier: createVerifier(ports, config) };

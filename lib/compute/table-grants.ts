@@ -1,7 +1,7 @@
 /**
  * DynamoDB permissions by purpose, naming each table and each index it uses: no `dynamodb:*`, no `index/*`, and
- * only the operations the stores actually issue (src/adapters/aws/dynamo: Get, BatchGet, Query, Put, Update; no
- * Delete, no BatchWrite, no Scan, no transactions, no DescribeTable at run time).
+ * only the operations the stores actually issue (src/adapters/aws/dynamo: Get, BatchGet, Query, Put, Update; Delete
+ * only on the monitoring table (webhooks); no BatchWrite, no Scan, no transactions, no DescribeTable at run time).
  */
 
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,11 +17,13 @@ export const LEDGER_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'd
  * - `claim`: PutItem only (a nonce claim is one conditional PutItem, nothing reads the table);
  * - `count`: UpdateItem and a consistent GetItem (velocity counters).
  */
-export type TableAccess = 'read' | 'read-write' | 'append' | 'lookup' | 'claim' | 'count';
+export type TableAccess = 'read' | 'read-write' | 'read-write-delete' | 'append' | 'lookup' | 'claim' | 'count';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: TABLE_READ_ACTIONS,
   'read-write': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+  /** The monitoring table only: webhooks are deleted, dead letters removed once replayed. */
+  'read-write-delete': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, 'dynamodb:DeleteItem'],
   append: LEDGER_APPEND_ACTIONS,
   lookup: ['dynamodb:GetItem'],
   claim: ['dynamodb:PutItem'],

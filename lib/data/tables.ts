@@ -8,6 +8,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { MONITORING_TABLE } from '../../src/adapters/aws/dynamo/monitoring-table.js';
 import {
   type KeyAttribute,
   TABLES,
@@ -29,9 +30,12 @@ const attribute = (key: KeyAttribute) => ({
 
 export class KakuninTables extends Construct {
   readonly tables: Record<TableName, Table>;
+  /** Per-agent behavioural state (TTL for agents gone quiet) and webhooks: src/adapters/aws/dynamo/monitoring-table.ts. */
+  readonly monitoring: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    this.monitoring = this.table('Monitoring', MONITORING_TABLE);
     this.tables = {
       registry: this.table('Registry', TABLES.registry),
       nonces: this.table('Nonces', TABLES.nonces),

@@ -19,4 +19,15 @@ export const METRICS = {
   eventPublishFailures: 'EventPublishFailures',
   /** Milliseconds per KMS request, dimensions `operation` (CreateKey/GetPublicKey/Sign) and `outcome` (ok/error). */
   kmsLatency: 'KmsLatency',
+  /** Count, dimension `band` (low|medium|high|critical): one per agent per consumer batch (functions/action-consumer.ts). */
+  riskBandUpdates: 'RiskBandUpdates',
+  /** Count; `agent.pre_revocation_warning` events raised. */
+  preRevocationWarnings: 'PreRevocationWarnings',
+  /** Count; automatic revocations (reason `anomaly`). */
+  autoRevocations: 'AutoRevocations',
+  /** Count; stream records the consumer could not decode. */
+  poisonRecords: 'PoisonRecords',
+  /** Count; failed webhook attempts (retried) and deliveries that became dead letters (functions/webhook-dispatcher.ts). */
+  webhookDeliveryFailures: 'WebhookDeliveryFailures',
+  webhookDeadLetters: 'WebhookDeadLetters',
 } as const;

@@ -276,4 +276,60 @@ export class Observability extends Construct {
       if (metric) this.threshold(`${name}DlqNotEmpty`, metric, 1, `${name} dead-letter queue holds failed work.`);
     });
   }
+
+  /**
+   * Behavioural monitoring: risk bands, warnings and auto-revocations, the consumer's iterator age, webhook failures
+   * and the depth of the pipeline's dead-letter queues. Alarms: iterator age (the 60 s freshness promise), any
+   * dead-lettered webhook, any poison record parked, any message in a DLQ.
+   */
+  monitorBehavior(props: { consumer: IFunction; deadLetterQueues: Record<string, IQueue> }): void {
+    const iteratorAge = props.consumer.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum', label: 'max ms' });
+    this.addWidgets(
+      new GraphWidget({
+        title: 'Risk bands (agent updates)',
+        left: [search(METRICS.riskBandUpdates, 'Sum')],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Pre-revocation warnings and auto-revocations',
+        left: [
+          search(METRICS.preRevocationWarnings, 'Sum', 'warnings'),
+          search(METRICS.autoRevocations, 'Sum', 'auto-revocations'),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Action consumer iterator age', left: [iteratorAge], width: 8 }),
+      new GraphWidget({
+        title: 'Webhook failures',
+        left: [
+          search(METRICS.webhookDeliveryFailures, 'Sum', 'failed attempts'),
+          search(METRICS.webhookDeadLetters, 'Sum', 'dead letters'),
+        ],
+        width: 8,
+      }),
+    );
+    // The hosted promise is a score within 60 s of the action (docs/behavior.md): page when the consumer lags that.
+    this.threshold('ConsumerIteratorAge', iteratorAge, 60_000, 'The action consumer lags the stream by over 60 s.', 2);
+    const serviceMetric = (metricName: string) =>
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: 'kakunin-api' },
+        statistic: 'Sum',
+        period: PERIOD,
+      });
+    this.threshold(
+      'WebhookDeadLettersAlarm',
+      serviceMetric(METRICS.webhookDeadLetters),
+      1,
+      'A webhook delivery exhausted its retries and is kept as a dead letter; replay it once the receiver is back.',
+    );
+    this.threshold(
+      'PoisonRecordsAlarm',
+      serviceMetric(METRICS.poisonRecords),
+      1,
+      'The action consumer received records it cannot decode; they go to the on-failure queue.',
+    );
+    this.monitorDeadLetterQueues(props.deadLetterQueues);
+  }
 }

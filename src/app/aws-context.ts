@@ -4,26 +4,27 @@
  * keeps their bundles and cold starts small. Built once per container, lazily; a failed build is retried.
  */
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
-import { NullRiskReader } from '../adapters/null-risk-reader.js';
 import { assembleContext } from './assemble.js';
 import { createDocumentClient } from './aws/dynamo.js';
 import { createEventPublisher } from './aws/eventbridge.js';
 import { createActionStream } from './aws/kinesis.js';
 import { createKeyVault } from './aws/kms.js';
+import { createMonitoringPorts } from './aws/monitoring.js';
 import { systemClock, systemRandom } from './aws/runtime.js';
 import { cachedProvider } from './cached-provider.js';
 import { type AppConfig, configFromEnv } from './config.js';
 import type { ContextProvider, Ports } from './context.js';
 
 export function buildAwsPorts(config: AppConfig): Ports {
+  const doc = createDocumentClient();
   return {
-    ...createDynamoStores(createDocumentClient(), config.tables),
+    ...createDynamoStores(doc, config.tables),
     clock: systemClock,
     random: systemRandom,
     vault: createKeyVault(),
     stream: createActionStream(config.actionStream),
     events: createEventPublisher(config.eventBus),
-    risk: new NullRiskReader(),
+    ...createMonitoringPorts(doc, config),
   };
 }
 

@@ -16,7 +16,14 @@
  */
 import { signEnvelope, vaultSigner } from '../core/envelope/signer.js';
 import { invalidRequest, KakuninError } from '../core/errors.js';
-import type { ActionPayload, CertificateRecord, EventType, RevocationReason, SignedEnvelope } from '../core/model.js';
+import type {
+  ActionOrigin,
+  ActionPayload,
+  CertificateRecord,
+  EventType,
+  RevocationReason,
+  SignedEnvelope,
+} from '../core/model.js';
 import type { IssueCertificateRequest, IssuedCertificate } from '../core/services.js';
 import type { SigningAlgorithm } from '../ports.js';
 import { randomId } from './agents.js';
@@ -29,6 +36,12 @@ export type LifecycleDeps = Pick<
   /** Called when the event bus refuses an event whose effect already happened. Never receives secrets. */
   onEventFailure?: (failure: { type: EventType; eventId: string; error: unknown }) => void;
 };
+
+/** An automatic revocation's facts (contract §5 `agent.certificate_revoked`: `risk_score`, `anomaly_start`). */
+export interface AnomalyDetails {
+  riskScore: number;
+  anomalyStart: number;
+}
 
 export interface RevokeOutcome {
   revokedAt: number;
@@ -79,7 +92,13 @@ export class CertificateLifecycle {
    * Revokes (idempotently: the first time and reason stand), then audits and announces. A repeated request is audited
    * again (`payload.repeated: true`) and announced again: the earlier attempt may have failed before doing either.
    */
-  async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, by: string): Promise<RevokeOutcome> {
+  async revoke(
+    tenantId: string,
+    fingerprint: string,
+    reason: RevocationReason,
+    by: string,
+    anomaly?: AnomalyDetails,
+  ): Promise<RevokeOutcome> {
     const { record } = await this.deps.ca.state(tenantId, fingerprint);
     const result = await this.deps.ca.revoke(tenantId, fingerprint, reason);
     await this.deps.ledger.append({
@@ -92,6 +111,7 @@ export class CertificateLifecycle {
         revokedAt: iso(result.revokedAt),
         by,
         ...(result.changed ? {} : { repeated: true, requestedReason: reason }),
+        ...(anomaly === undefined ? {} : { riskScore: anomaly.riskScore, anomalyStart: iso(anomaly.anomalyStart) }),
       },
     });
     await this.announce(tenantId, 'agent.certificate_revoked', {
@@ -99,13 +119,14 @@ export class CertificateLifecycle {
       certificate_fingerprint: fingerprint,
       revocation_reason: result.reason,
       revoked_at: iso(result.revokedAt),
+      ...(anomaly === undefined ? {} : { risk_score: anomaly.riskScore, anomaly_start: iso(anomaly.anomalyStart) }),
     });
     return { ...result, record };
   }
 
   /**
    * Signs an action envelope with the key the service holds for one of the agent's valid certificates, and audits the
-   * signature before returning it. Refuses a certificate of another agent, one that is not valid now, and one whose
+   * signature (with the caller's own address as its `origin`, contract §4) before returning it. Refuses a certificate of another agent, one that is not valid now, and one whose
    * key the service does not hold.
    */
   async sign(
@@ -113,6 +134,7 @@ export class CertificateLifecycle {
     agentId: string,
     payload: ActionPayload,
     certificateFingerprint: string,
+    origin?: ActionOrigin,
   ): Promise<SignedEnvelope> {
     const field = 'certificateFingerprint';
     const record = await this.deps.certificates.get(tenantId, certificateFingerprint);
@@ -140,6 +162,7 @@ export class CertificateLifecycle {
       signature: envelope.signature,
       nonce: envelope.nonce,
       timestamp: envelope.timestamp,
+      ...(origin === undefined ? {} : { origin }),
     });
     return envelope;
   }

@@ -18,6 +18,10 @@ export const ENV = {
   publicBaseUrl: 'KAKUNIN_PUBLIC_BASE_URL',
   scopeOid: 'KAKUNIN_SCOPE_OID',
   timestampWindowSeconds: 'KAKUNIN_TIMESTAMP_WINDOW_SECONDS',
+  /** Per-agent behavioural state and webhooks (docs/behavior.md). */
+  monitoringTable: 'KAKUNIN_MONITORING_TABLE',
+  /** SQS queue the webhook dispatcher reads delivery jobs from. */
+  webhookQueueUrl: 'KAKUNIN_WEBHOOK_QUEUE_URL',
 } as const;
 
 export interface AppConfig {
@@ -30,6 +34,11 @@ export interface AppConfig {
   timestampWindowMs: number;
   /** Local mode serves exactly one tenant; public routes default to it. Unset when deployed. */
   defaultTenantId?: string;
+  /** The monitoring table; set on the functions that use it (all of them when deployed, and local mode). */
+  monitoringTable?: string;
+  webhookQueueUrl?: string;
+  /** Local mode only: webhooks may be http to a loopback address. Never set when deployed. */
+  allowLoopbackWebhooks?: boolean;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -76,6 +85,8 @@ function timestampWindowSeconds(env: Env): number {
 export function configFromEnv(env: Env = process.env): AppConfig {
   const artifactBucket = optional(env, ENV.artifactBucket, /^.{3,}$/s);
   const scopeOid = optional(env, ENV.scopeOid, /^\d+(\.\d+)+$/);
+  const monitoringTable = optional(env, ENV.monitoringTable, /^[A-Za-z0-9_.-]{3,255}$/);
+  const webhookQueueUrl = optional(env, ENV.webhookQueueUrl, /^https:\/\/\S+$/);
   return {
     tables: {
       registry: required(env, ENV.registryTable, 3),
@@ -89,5 +100,14 @@ export function configFromEnv(env: Env = process.env): AppConfig {
     publicBaseUrl: httpUrl(env, ENV.publicBaseUrl),
     ...(scopeOid === undefined ? {} : { scopeOid }),
     timestampWindowMs: timestampWindowSeconds(env) * 1_000,
+    ...(monitoringTable === undefined ? {} : { monitoringTable }),
+    ...(webhookQueueUrl === undefined ? {} : { webhookQueueUrl }),
   };
+}
+
+/** A setting a function needs but the deployment did not give it: a cold-start failure, never a request's. */
+export function requireSetting<K extends keyof AppConfig>(config: AppConfig, key: K): NonNullable<AppConfig[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) fail(String(key));
+  return value as NonNullable<AppConfig[K]>;
 }

@@ -3,11 +3,15 @@
  * mode: src/local/local-context.ts) builds the `Ports`; `assembleContext` (src/app/assemble.ts) wires the core
  * services on top; handlers receive the resulting `AppContext` and nothing else.
  */
+import type { BehaviorEngine } from '../core/behavior/index.js';
 import type { ActionVerifierService, CertificateAuthorityService } from '../core/services.js';
+import type { UrlPolicy } from '../core/webhooks/address-policy.js';
+import type { DeliveryScheduler, WebhookDispatcher, WebhookTransport } from '../core/webhooks/webhook-dispatcher.js';
 import type {
   ActionStream,
   AgentStore,
   ApiKeyStore,
+  BehaviorStore,
   CaStore,
   CertificateStore,
   Clock,
@@ -18,6 +22,7 @@ import type {
   Random,
   RiskReader,
   VelocityStore,
+  WebhookStore,
 } from '../ports.js';
 import type { AppConfig } from './config.js';
 
@@ -35,12 +40,26 @@ export interface Ports {
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
+  /** Behavioural monitoring (docs/behavior.md, "Pipeline"): per-agent state and the tenant's webhooks. */
+  behavior: BehaviorStore;
+  webhooks: WebhookStore;
+  webhookTransport: WebhookTransport;
+  webhookScheduler: DeliveryScheduler;
+}
+
+/** The behavioural pipeline's services, composed once over the ports. */
+export interface MonitoringServices {
+  engine: BehaviorEngine;
+  dispatcher: WebhookDispatcher;
+  /** Which webhook URLs are accepted (local mode also takes http to loopback). */
+  urlPolicy: UrlPolicy;
 }
 
 export interface AppContext extends Ports {
   config: AppConfig;
   ca: CertificateAuthorityService;
   verifier: ActionVerifierService;
+  monitoring: MonitoringServices;
 }
 
 /**

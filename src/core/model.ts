@@ -131,10 +131,33 @@ export function riskBand(score: number): RiskBand {
   return 'critical';
 }
 
+/** Contract §6: one signal's share of a risk score, with what was observed and what the baseline expected. */
+export interface RiskContribution {
+  signal: string;
+  weight: number;
+  /** Share of the score in [0, 1]; the contributions of a score > 0 add up to 1. */
+  value: number;
+  observed: unknown;
+  baseline: unknown;
+  detail: string;
+}
+
 export interface RiskSnapshot {
   score: number;
   band: RiskBand;
   updatedAt: number;
+  /** Largest first; absent where only the score is read (the verifier's hot path). */
+  contributions?: RiskContribution[];
+}
+
+/**
+ * Contract §4: where an action came from, as reported by the verifier (or the service's own view of the caller for
+ * the sign route). Unsigned: a hint for monitoring, audited, never used to grant anything.
+ */
+export interface ActionOrigin {
+  ip?: string;
+  userAgent?: string;
+  region?: string;
 }
 
 export type AuditType =
@@ -145,7 +168,11 @@ export type AuditType =
   | 'certificate.revoked'
   | 'agent.created'
   | 'agent.updated'
-  | 'api_key.created';
+  | 'api_key.created'
+  | 'baseline.locked'
+  | 'webhook.created'
+  | 'webhook.deleted'
+  | 'webhook.replayed';
 
 /** What a caller hands to the Ledger; the ledger assigns id, seq, createdAt and the hash links. */
 export interface AuditEntryInput {
@@ -159,6 +186,8 @@ export interface AuditEntryInput {
   nonce?: string;
   timestamp?: number;
   riskScore?: number;
+  /** Contract §4 origin of a verification (or of a sign request): unsigned, audited as reported. */
+  origin?: ActionOrigin;
 }
 
 export interface AuditEntry extends AuditEntryInput {
@@ -178,6 +207,7 @@ export interface VerifiedAction {
   payload: ActionPayload;
   timestamp: number;
   verifiedAt: number;
+  origin?: ActionOrigin;
 }
 
 export type EventType = 'certificate.issued' | 'agent.pre_revocation_warning' | 'agent.certificate_revoked';
@@ -189,4 +219,39 @@ export interface KakuninEvent {
   createdAt: string;
   tenantId: string;
   data: Record<string, unknown>;
+}
+
+/** Contract §6 `PUT /v1/agents/{id}/baseline`: the reference an agent is scored against until it is replaced. */
+export interface BaselineLock {
+  transaction_size?: { p50: number; p99: number };
+  transactions_per_hour?: { p95: number };
+  preferred_counterparties?: string[];
+  active_hours?: [number, number][];
+  lockedAt: number;
+  lockedBy: string;
+}
+
+/** Contract §5 webhook subscription. The secret is stored because every delivery is signed with it. */
+export interface WebhookSubscription {
+  tenantId: string;
+  id: string;
+  url: string;
+  /** Empty: every event type. */
+  eventTypes: EventType[];
+  /** `whsec_` + base64 of 32 random bytes. Never logged, shown once at creation. */
+  secret: string;
+  createdAt: number;
+}
+
+/** A delivery that exhausted its retries: kept until replayed, never dropped silently. */
+export interface WebhookDeadLetter {
+  tenantId: string;
+  webhookId: string;
+  /** The event id: replaying the same dead letter twice delivers the same `webhook-id`, so receivers dedupe. */
+  eventId: string;
+  event: KakuninEvent;
+  attempts: number;
+  firstAttemptAt: number;
+  lastAttemptAt: number;
+  lastError: string;
 }

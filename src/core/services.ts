@@ -4,7 +4,15 @@
  */
 
 import type { VerificationCode } from './errors.js';
-import type { AgentRecord, CertificateRecord, KeySpec, RevocationReason, RiskBand, Scope } from './model.js';
+import type {
+  ActionOrigin,
+  AgentRecord,
+  CertificateRecord,
+  KeySpec,
+  RevocationReason,
+  RiskBand,
+  Scope,
+} from './model.js';
 
 export interface IssueCertificateRequest {
   tenantId: string;
@@ -84,7 +92,8 @@ export interface ActionVerifierService {
   /**
    * Runs contract §4's checks in order, audits before answering, publishes verified actions to the stream.
    * `envelope` is untrusted input: a malformed one throws KakuninError INVALID_REQUEST (with field).
-   * A dependency failure throws DependencyError (503) and nothing is reported verified.
+   * A dependency failure throws DependencyError (503) and nothing is reported verified. `origin` (contract §4, unsigned)
+   * is audited with the verification and carried on the stream record.
    */
-  verify(tenantId: string, envelope: unknown): Promise<VerificationResult>;
+  verify(tenantId: string, envelope: unknown, origin?: ActionOrigin): Promise<VerificationResult>;
 }

@@ -6,6 +6,7 @@
 import { createAgentsHandler } from '../../functions/agents.js';
 import { authenticate } from '../../functions/authorizer.js';
 import { createCertificatesHandler } from '../../functions/certificates.js';
+import { createMonitoringHandler } from '../../functions/monitoring.js';
 import { createPublicHandler } from '../../functions/public.js';
 import { type RouteGroup, routes } from '../../functions/routes.js';
 import { createVerifyHandler } from '../../functions/verify.js';
@@ -20,6 +21,7 @@ export function createLocalApi(context: AppContext): LocalApi {
     agents: createAgentsHandler(provider),
     certificates: createCertificatesHandler(provider),
     verify: createVerifyHandler(provider),
+    monitoring: createMonitoringHandler(provider),
   };
   const localRoutes: LocalRoute[] = routes.map((route) => ({
     method: route.method,

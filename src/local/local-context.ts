@@ -7,19 +7,27 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoBehaviorStore } from '../adapters/aws/dynamo/behavior-store.js';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
+import { createMonitoringTable } from '../adapters/aws/dynamo/monitoring-table.js';
+import { DynamoWebhookStore } from '../adapters/aws/dynamo/webhook-store.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
 import { startEmulators } from '../adapters/local/emulators.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
-import { NullRiskReader } from '../adapters/null-risk-reader.js';
+import { HttpWebhookTransport } from '../adapters/webhooks/http-transport.js';
 import { assembleContext } from '../app/assemble.js';
 import type { AppConfig } from '../app/config.js';
 import type { AppContext, Ports } from '../app/context.js';
+import { TimerDeliveryScheduler } from '../core/webhooks/timer-scheduler.js';
+import type { DeliveryJob } from '../core/webhooks/webhook-dispatcher.js';
 import type { Clock } from '../ports.js';
 import { type AdminKeyOutcome, ensureAdminKey } from './admin-key.js';
+import { startLocalMonitoring } from './local-monitoring.js';
 
 export const LOCAL_TENANT_ID = 'local';
+export const LOCAL_MONITORING_TABLE = 'kakunin-monitoring';
 /** Contract §4 default: ±300 s. */
 const TIMESTAMP_WINDOW_MS = 300_000;
 
@@ -28,7 +36,14 @@ export interface LocalPorts {
   tables: AppConfig['tables'];
   streamName: string;
   eventBus: LocalEventBus;
-  /** Stops the emulators (LevelDB flushed and closed). */
+  kinesis: KinesisClient;
+  dataDir: string;
+  /** Runs delivery jobs once the dispatcher exists (set by buildLocalContext). */
+  bindDeliveries(
+    run: (job: DeliveryJob) => Promise<void>,
+    park: (job: DeliveryJob, reason: string) => Promise<void>,
+  ): void;
+  /** Stops webhook timers (pending deliveries become dead letters), then the emulators (LevelDB flushed and closed). */
   stop(): Promise<void>;
 }
 
@@ -40,6 +55,17 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
     const clock: Clock = { now: () => Date.now() };
     const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock);
     const eventBus = new LocalEventBus(options.log === undefined ? {} : { log: options.log });
+    await createMonitoringTable(emulators.dynamo, LOCAL_MONITORING_TABLE);
+    const behavior = new DynamoBehaviorStore(emulators.doc, LOCAL_MONITORING_TABLE);
+    const webhooks = new DynamoWebhookStore(emulators.doc, LOCAL_MONITORING_TABLE);
+    let deliveries: { run(job: DeliveryJob): Promise<void>; park(job: DeliveryJob, reason: string): Promise<void> } = {
+      run: async () => undefined,
+      park: async () => undefined,
+    };
+    const scheduler = new TimerDeliveryScheduler(
+      (job) => deliveries.run(job),
+      (job, reason) => deliveries.park(job, reason),
+    );
     const ports: Ports = {
       ...stores,
       clock,
@@ -47,15 +73,27 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       vault: new LocalKeyVault({ dataDir }),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
-      // Until the behavioural pipeline lands, no agent has a score.
-      risk: new NullRiskReader(),
+      risk: behavior,
+      behavior,
+      webhooks,
+      // Local mode: http to a loopback receiver is allowed; private and link-local addresses are still refused.
+      webhookTransport: new HttpWebhookTransport({ allowLoopbackHttp: true }),
+      webhookScheduler: scheduler,
     };
     return {
       ports,
       tables: emulators.tableNames,
       streamName: emulators.streamName,
       eventBus,
-      stop: () => emulators.stop(),
+      kinesis: emulators.kinesis,
+      dataDir,
+      bindDeliveries: (run, park) => {
+        deliveries = { run, park };
+      },
+      stop: async () => {
+        await scheduler.stop();
+        await emulators.stop();
+      },
     };
   } catch (error) {
     await emulators.stop();
@@ -88,12 +126,19 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
       publicBaseUrl: `http://127.0.0.1:${options.port}`,
       timestampWindowMs: TIMESTAMP_WINDOW_MS,
       defaultTenantId: LOCAL_TENANT_ID,
+      monitoringTable: LOCAL_MONITORING_TABLE,
+      allowLoopbackWebhooks: true,
     };
     const context = assembleContext(local.ports, config);
     await context.ca.ensureRoot();
     await context.ca.ensureTenant(LOCAL_TENANT_ID);
     const adminKey = await ensureAdminKey({ ...local.ports, tenantId: LOCAL_TENANT_ID }, options.adminKey);
-    return { context, eventBus: local.eventBus, adminKey, stop: local.stop };
+    const monitoring = await startLocalMonitoring(context, local, options.log);
+    const stop = async () => {
+      await monitoring.stop();
+      await local.stop();
+    };
+    return { context, eventBus: local.eventBus, adminKey, stop };
   } catch (error) {
     await local.stop();
     throw error;

@@ -4,6 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { routes } from '../../functions/routes.js';
 import { LEDGER_DENIED_ACTIONS } from '../../lib/data/ledger-deny-policy.js';
 import { asArray, buildTestApp, policyStatements } from './app-fixture.js';
 
@@ -151,8 +152,8 @@ describe('IAM', () => {
 describe('DynamoDB', () => {
   const tables = stateful.findResources('AWS::DynamoDB::Table');
 
-  it('has four on-demand, encrypted, PITR, deletion-protected, retained tables', () => {
-    expect(Object.keys(tables)).toHaveLength(4);
+  it('has five on-demand, encrypted, PITR, deletion-protected, retained tables', () => {
+    expect(Object.keys(tables)).toHaveLength(5);
     for (const table of Object.values(tables)) {
       expect(table).toMatchObject({
         DeletionPolicy: 'Retain',
@@ -166,7 +167,7 @@ describe('DynamoDB', () => {
     }
   });
 
-  it('expires nonces and counters by TTL on expiresAt, and nothing else', () => {
+  it("expires nonces, counters and quiet agents' monitoring state by TTL on expiresAt, and nothing else", () => {
     const ttl = Object.entries(tables)
       .filter(([, t]) => (t as { Properties: Record<string, unknown> }).Properties.TimeToLiveSpecification)
       .map(([id, t]) => [
@@ -175,6 +176,7 @@ describe('DynamoDB', () => {
       ]);
     expect(ttl.sort()).toEqual([
       ['TablesCounters', { AttributeName: 'expiresAt', Enabled: true }],
+      ['TablesMonitoring', { AttributeName: 'expiresAt', Enabled: true }],
       ['TablesNonces', { AttributeName: 'expiresAt', Enabled: true }],
     ]);
   });
@@ -300,9 +302,9 @@ describe('API Gateway', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { AuthorizationType: string; HttpMethod: string; RequestValidatorId?: unknown };
     }[];
-    expect(methods).toHaveLength(13);
+    expect(methods).toHaveLength(routes.length);
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(3);
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(10);
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(routes.length - 3);
     for (const m of methods) expect(m.Properties.RequestValidatorId).toBeDefined();
   });
 
@@ -331,7 +333,8 @@ describe('Lambda', () => {
     const functions = Object.values(stateless.findResources('AWS::Lambda::Function')) as {
       Properties: Record<string, unknown>;
     }[];
-    expect(functions).toHaveLength(7);
+    // The route groups, the authorizer, the two bootstrap handlers, the action consumer and the webhook dispatcher.
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',

@@ -8,6 +8,12 @@ import type { Clock, KeyVault } from '../../ports.js';
 import { MemoryKeyVault } from './memory-key-vault.js';
 import { MemoryLedger } from './memory-ledger.js';
 import {
+  MemoryBehaviorStore,
+  MemoryDeliveryScheduler,
+  MemoryWebhookStore,
+  MemoryWebhookTransport,
+} from './memory-monitoring.js';
+import {
   MemoryAgentStore,
   MemoryApiKeyStore,
   MemoryCaStore,
@@ -15,17 +21,23 @@ import {
   MemoryNonceStore,
   MemoryVelocityStore,
 } from './memory-stores.js';
-import { MemoryActionStream, MemoryEventPublisher, MemoryRiskReader } from './memory-streams.js';
+import { MemoryActionStream, MemoryEventPublisher } from './memory-streams.js';
 
 export interface MemoryPorts<V extends KeyVault = MemoryKeyVault> extends Ports {
   vault: V;
   ledger: MemoryLedger;
   stream: MemoryActionStream;
   events: MemoryEventPublisher;
-  risk: MemoryRiskReader;
+  /** The behaviour store is the risk reader, as deployed: the consumer's saves are what the verifier reads. */
+  risk: MemoryBehaviorStore;
+  behavior: MemoryBehaviorStore;
+  webhooks: MemoryWebhookStore;
+  webhookTransport: MemoryWebhookTransport;
+  webhookScheduler: MemoryDeliveryScheduler;
 }
 
 export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { clock: Clock; vault?: V }): MemoryPorts<V> {
+  const behavior = new MemoryBehaviorStore();
   return {
     clock: options.clock,
     random: { bytes: (length: number) => new Uint8Array(randomBytes(length)) },
@@ -39,6 +51,10 @@ export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { cloc
     ledger: new MemoryLedger(options.clock),
     stream: new MemoryActionStream(),
     events: new MemoryEventPublisher(),
-    risk: new MemoryRiskReader(),
+    risk: behavior,
+    behavior,
+    webhooks: new MemoryWebhookStore(),
+    webhookTransport: new MemoryWebhookTransport(),
+    webhookScheduler: new MemoryDeliveryScheduler(),
   };
 }

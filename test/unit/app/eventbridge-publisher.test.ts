@@ -2,7 +2,6 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgePublisher } from '../../../src/adapters/aws/eventbridge-publisher.js';
-import { NullRiskReader } from '../../../src/adapters/null-risk-reader.js';
 import { DependencyError } from '../../../src/core/errors.js';
 import type { KakuninEvent } from '../../../src/core/model.js';
 
@@ -37,11 +36,5 @@ describe('EventBridgePublisher', () => {
     await expect(publisher.publish(event)).rejects.toBeInstanceOf(DependencyError);
     eventBridge.on(PutEventsCommand).rejects(new Error('throttled'));
     await expect(publisher.publish(event)).rejects.toBeInstanceOf(DependencyError);
-  });
-});
-
-describe('NullRiskReader', () => {
-  it('has no score for anyone yet', async () => {
-    expect(await new NullRiskReader().current('t', 'a')).toBeUndefined();
   });
 });

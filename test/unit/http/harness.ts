@@ -8,21 +8,15 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createAgentsHandler } from '../../../functions/agents.js';
 import { authenticate } from '../../../functions/authorizer.js';
 import { createCertificatesHandler } from '../../../functions/certificates.js';
+import { createMonitoringHandler } from '../../../functions/monitoring.js';
 import { createPublicHandler } from '../../../functions/public.js';
 import { type RouteGroup, routes } from '../../../functions/routes.js';
 import { createVerifyHandler } from '../../../functions/verify.js';
-import { MemoryKeyVault } from '../../../src/adapters/memory/memory-key-vault.js';
-import { MemoryLedger } from '../../../src/adapters/memory/memory-ledger.js';
-import { memoryPorts } from '../../../src/adapters/memory/memory-ports.js';
-import {
-  MemoryActionStream,
-  MemoryEventPublisher,
-  MemoryRiskReader,
-} from '../../../src/adapters/memory/memory-streams.js';
+import { type MemoryPorts, memoryPorts } from '../../../src/adapters/memory/memory-ports.js';
 import { createApiKey } from '../../../src/app/api-keys.js';
 import { assembleContext } from '../../../src/app/assemble.js';
 import type { AppConfig } from '../../../src/app/config.js';
-import type { AppContext, ContextProvider, Ports } from '../../../src/app/context.js';
+import type { AppContext, ContextProvider } from '../../../src/app/context.js';
 import type { ApiKeyRole } from '../../../src/core/model.js';
 import type { ApiHandler } from '../../../src/http/api-handler.js';
 import { syntheticLambdaContext } from '../../../src/http/lambda-context.js';
@@ -37,13 +31,7 @@ export const START = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 export interface TestApi {
   ctx: AppContext;
-  ports: Ports & {
-    events: MemoryEventPublisher;
-    ledger: MemoryLedger;
-    stream: MemoryActionStream;
-    vault: MemoryKeyVault;
-    risk: MemoryRiskReader;
-  };
+  ports: MemoryPorts;
   clock: { now(): number; set(ms: number): void };
   handlers: Record<RouteGroup, ApiHandler>;
   call(request: TestRequest): Promise<TestResponse>;
@@ -103,7 +91,7 @@ export function buildEvent(request: TestRequest, principal?: Principal): APIGate
       apiId: 'test',
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: { sourceIp: '203.0.113.7' } as APIGatewayProxyEvent['requestContext']['identity'],
       path: request.path,
       stage: 'test',
       requestId: 'req-1',
@@ -153,6 +141,7 @@ export async function createTestApi(config: AppConfig = testConfig()): Promise<T
     agents: createAgentsHandler(provider),
     certificates: createCertificatesHandler(provider),
     verify: createVerifyHandler(provider),
+    monitoring: createMonitoringHandler(provider),
   };
   const lambdaContext = syntheticLambdaContext('test', 'req-1');
 

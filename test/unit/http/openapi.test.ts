@@ -130,6 +130,38 @@ describe('real handler responses validate against the document', () => {
     await expectDocumented(
       {
         method: 'POST',
+        path: '/v1/actions/verify',
+        key: key.json.key,
+        body: { envelope: signed.json, origin: { ip: '999.1.1.1' } },
+      },
+      400,
+    );
+    await expectDocumented({ method: 'GET', path: `/v1/agents/${id}/stats`, key: admin, query: { window: '7d' } }, 200);
+    await expectDocumented({ method: 'GET', path: `/v1/agents/${id}/risk`, key: admin }, 200);
+    await expectDocumented(
+      {
+        method: 'PUT',
+        path: `/v1/agents/${id}/baseline`,
+        key: admin,
+        body: { transaction_size: { p50: 10, p99: 90 }, active_hours: [[8, 18]] },
+      },
+      200,
+    );
+    const hook = await expectDocumented(
+      { method: 'POST', path: '/v1/webhooks', key: admin, body: { url: 'https://93.184.216.34/hook' } },
+      201,
+    );
+    await expectDocumented(
+      { method: 'POST', path: '/v1/webhooks', key: admin, body: { url: 'https://169.254.169.254/latest' } },
+      400,
+    );
+    await expectDocumented({ method: 'GET', path: '/v1/webhooks', key: admin }, 200);
+    await expectDocumented({ method: 'POST', path: `/v1/webhooks/${hook.json.id}/replay`, key: admin }, 200);
+    await expectDocumented({ method: 'DELETE', path: `/v1/webhooks/${hook.json.id}`, key: admin }, 200);
+    await expectDocumented({ method: 'DELETE', path: `/v1/webhooks/${hook.json.id}`, key: admin }, 404);
+    await expectDocumented(
+      {
+        method: 'POST',
         path: `/v1/certificates/${parent.json.fingerprint}/revoke`,
         key: admin,
         body: { reason: 'anomaly' },

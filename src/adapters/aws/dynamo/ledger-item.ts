@@ -17,6 +17,7 @@ const INPUT_FIELDS = [
   'nonce',
   'timestamp',
   'riskScore',
+  'origin',
 ] as const satisfies readonly (keyof AuditEntryInput)[];
 
 /** Only the known input fields, JSON-cloned (drops undefined, so the hash is stable across a store round trip). */

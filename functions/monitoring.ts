@@ -1,0 +1,156 @@
+/**
+ * Behavioural monitoring and webhooks (contract §5, §6): an agent's stats, risk and locked baseline; webhook
+ * subscriptions and the replay of their dead letters. Admin only (the route table's role gate), tenant-scoped.
+ */
+
+import { checkWebhookDestination } from '../src/adapters/webhooks/http-transport.js';
+import { randomId } from '../src/app/agents.js';
+import type { AppContext, Provider } from '../src/app/context.js';
+import { notFound } from '../src/core/errors.js';
+import type { BaselineLock, EventType, WebhookSubscription } from '../src/core/model.js';
+import { riskBand } from '../src/core/model.js';
+import { toLockedBaseline } from '../src/core/monitoring/action-consumer.js';
+import { agentFor } from '../src/http/access.js';
+import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
+import {
+  baselineSchema,
+  createWebhookSchema,
+  statsQuerySchema,
+  WEBHOOK_ID_PATTERN,
+} from '../src/http/monitoring-schemas.js';
+import { parseBody, parseQuery } from '../src/http/request.js';
+import { json, rfc3339 } from '../src/http/responses.js';
+import { routes } from './routes.js';
+
+export type MonitoringContext = Pick<
+  AppContext,
+  'agents' | 'behavior' | 'webhooks' | 'ledger' | 'clock' | 'random' | 'monitoring'
+>;
+type MonitoringRequest = AuthenticatedRequest<MonitoringContext>;
+
+const agentOf = (request: MonitoringRequest) => agentFor(request.ctx, request.principal, request.params.id, 'read');
+
+async function webhookOf(request: MonitoringRequest): Promise<WebhookSubscription> {
+  const id = request.params.id;
+  if (id === undefined || !WEBHOOK_ID_PATTERN.test(id)) throw notFound('webhook');
+  const found = await request.ctx.webhooks.get(request.principal.tenantId, id);
+  if (found === undefined) throw notFound('webhook');
+  return found;
+}
+
+const webhookView = (w: WebhookSubscription) => ({
+  id: w.id,
+  url: w.url,
+  eventTypes: w.eventTypes,
+  createdAt: rfc3339(w.createdAt),
+});
+
+/** `whsec_` + base64 of 32 random bytes (contract §2). */
+function newSecret(random: MonitoringContext['random']): string {
+  return `whsec_${Buffer.from(random.bytes(32)).toString('base64')}`;
+}
+
+export const createMonitoringHandler = (contextProvider: Provider<MonitoringContext>) =>
+  createApiHandler<MonitoringContext>({
+    name: 'monitoring',
+    routes: routes.filter((route) => route.group === 'monitoring'),
+    contextProvider,
+    implementations: {
+      'GET /v1/agents/{id}/stats': async (request: MonitoringRequest) => {
+        const agent = await agentOf(request);
+        const { window } = parseQuery(request.event, statsQuerySchema);
+        const { engine } = request.ctx.monitoring;
+        const now = request.ctx.clock.now();
+        const record = await request.ctx.behavior.load(agent.tenantId, agent.id);
+        const state = record.state === undefined ? engine.create(agent.id, now) : engine.decode(record.state);
+        return json(200, engine.stats(state, window, now));
+      },
+      'GET /v1/agents/{id}/risk': async (request: MonitoringRequest) => {
+        const agent = await agentOf(request);
+        const { risk } = await request.ctx.behavior.load(agent.tenantId, agent.id);
+        // No action applied yet: a new agent's score is 0 (as the verifier reports it), as of its creation.
+        const score = risk?.score ?? 0;
+        return json(200, {
+          score,
+          band: risk?.band ?? riskBand(score),
+          contributions: risk?.contributions ?? [],
+          updatedAt: rfc3339(risk?.updatedAt ?? agent.createdAt),
+        });
+      },
+      'PUT /v1/agents/{id}/baseline': async (request: MonitoringRequest) => {
+        const agent = await agentOf(request);
+        const body = parseBody(request.event, baselineSchema);
+        const lock: BaselineLock = {
+          ...(body as Omit<BaselineLock, 'lockedAt' | 'lockedBy'>),
+          lockedAt: request.ctx.clock.now(),
+          lockedBy: request.principal.keyId,
+        };
+        // Audit first: a ledger failure answers 503 and locks nothing.
+        await request.ctx.ledger.append({
+          tenantId: agent.tenantId,
+          actorId: agent.id,
+          type: 'baseline.locked',
+          payload: { baseline: toLockedBaseline(lock), by: request.principal.keyId },
+        });
+        await request.ctx.behavior.putBaseline(agent.tenantId, agent.id, lock);
+        return json(200, { ...toLockedBaseline(lock), locked: true, lockedAt: rfc3339(lock.lockedAt) });
+      },
+      'POST /v1/webhooks': async (request: MonitoringRequest) => {
+        const body = parseBody(request.event, createWebhookSchema);
+        const url = await checkWebhookDestination(body.url, request.ctx.monitoring.urlPolicy);
+        const { tenantId, keyId } = request.principal;
+        const subscription: WebhookSubscription = {
+          tenantId,
+          id: randomId(request.ctx.random, 'wh_'),
+          url: url.href,
+          eventTypes: (body.eventTypes ?? []) as EventType[],
+          secret: newSecret(request.ctx.random),
+          createdAt: request.ctx.clock.now(),
+        };
+        // The audit entry names the webhook, never its secret.
+        await request.ctx.ledger.append({
+          tenantId,
+          actorId: keyId,
+          type: 'webhook.created',
+          payload: {
+            webhookId: subscription.id,
+            url: subscription.url,
+            eventTypes: subscription.eventTypes,
+            by: keyId,
+          },
+        });
+        await request.ctx.webhooks.create(subscription);
+        const { id, eventTypes, secret } = subscription;
+        return json(201, { id, url: subscription.url, eventTypes, secret });
+      },
+      'GET /v1/webhooks': async (request: MonitoringRequest) => {
+        const items = await request.ctx.webhooks.list(request.principal.tenantId);
+        return json(200, { items: items.map(webhookView) });
+      },
+      'DELETE /v1/webhooks/{id}': async (request: MonitoringRequest) => {
+        const webhook = await webhookOf(request);
+        const { tenantId, keyId } = request.principal;
+        await request.ctx.ledger.append({
+          tenantId,
+          actorId: keyId,
+          type: 'webhook.deleted',
+          payload: { webhookId: webhook.id, by: keyId },
+        });
+        await request.ctx.webhooks.delete(tenantId, webhook.id);
+        return json(200, { id: webhook.id, deleted: true });
+      },
+      'POST /v1/webhooks/{id}/replay': async (request: MonitoringRequest) => {
+        const webhook = await webhookOf(request);
+        const { tenantId, keyId } = request.principal;
+        const result = await request.ctx.monitoring.dispatcher.replay(tenantId, webhook.id);
+        await request.ctx.ledger.append({
+          tenantId,
+          actorId: keyId,
+          type: 'webhook.replayed',
+          payload: { webhookId: webhook.id, ...result, by: keyId },
+        });
+        const remaining = (await request.ctx.webhooks.listDeadLetters(tenantId, webhook.id)).length;
+        return json(200, { ...result, remaining });
+      },
+    },
+  });

@@ -1,0 +1,62 @@
+/**
+ * Request schemas of the monitoring routes (contract §5, §6), strict like the others (src/http/schemas.ts) and in
+ * zod/mini for the same bundle-size reason.
+ */
+import * as z from 'zod/mini';
+import type { EventType } from '../core/model.js';
+
+export const EVENT_TYPES = [
+  'certificate.issued',
+  'agent.pre_revocation_warning',
+  'agent.certificate_revoked',
+] as const satisfies readonly EventType[];
+
+/** `1h`…`720h` or `1d`…`30d` (contract §6: `1h`…`30d`); the number of hours it spans. */
+export function windowHours(window: string): number | undefined {
+  const match = /^([1-9][0-9]{0,2})([hd])$/.exec(window);
+  if (match === null) return undefined;
+  const hours = Number(match[1]) * (match[2] === 'd' ? 24 : 1);
+  return hours >= 1 && hours <= 720 ? hours : undefined;
+}
+
+export const statsQuerySchema = z.object({
+  window: z._default(
+    z
+      .string()
+      .check(z.refine((value) => windowHours(value) !== undefined, { message: 'window is 1h…30d, e.g. 24h or 7d' })),
+    '7d',
+  ),
+});
+
+const amount = z.number().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+const hour = z.number().check(z.int(), z.minimum(0), z.maximum(24));
+
+export const baselineSchema = z
+  .strictObject({
+    transaction_size: z.optional(
+      z
+        .strictObject({ p50: amount, p99: amount })
+        .check(z.refine((v) => v.p99 >= v.p50, { message: 'p99 must be ≥ p50', path: ['p99'] })),
+    ),
+    transactions_per_hour: z.optional(z.strictObject({ p95: amount })),
+    preferred_counterparties: z.optional(
+      z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(100)),
+    ),
+    active_hours: z.optional(
+      z
+        .array(z.tuple([hour, hour]).check(z.refine(([start, end]) => start !== end, { message: 'an empty period' })))
+        .check(z.maxLength(24)),
+    ),
+  })
+  .check(z.refine((v) => Object.keys(v).length > 0, { message: 'give at least one baseline figure' }));
+
+export const createWebhookSchema = z.strictObject({
+  url: z.string().check(z.minLength(1), z.maxLength(2048)),
+  eventTypes: z.optional(
+    z
+      .array(z.enum(EVENT_TYPES))
+      .check(z.refine((types) => new Set(types).size === types.length, { message: 'event types repeat' })),
+  ),
+});
+
+export const WEBHOOK_ID_PATTERN = /^wh_[0-9a-z]{20}$/;
