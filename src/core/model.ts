@@ -160,14 +160,22 @@ export interface ActionOrigin {
   region?: string;
 }
 
+/**
+ * Every security-relevant event is one of these (docs/api.md §7). `baseline.locked` and `webhook.created` are
+ * appended by the monitoring and webhook routes through the same Ledger port.
+ */
 export type AuditType =
   | 'action.verified'
   | 'action.rejected'
   | 'action.signed'
   | 'certificate.issued'
   | 'certificate.revoked'
+  | 'key.minted'
   | 'agent.created'
   | 'agent.updated'
+  | 'agent.suspended'
+  | 'agent.reactivated'
+  | 'agent.settings_changed'
   | 'api_key.created'
   | 'baseline.locked'
   | 'webhook.created'
