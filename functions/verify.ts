@@ -1,6 +1,7 @@
 /**
- * POST /v1/actions/verify (contract §4): the bare envelope or `{"envelope", "origin"?}`; 200 `{"verified": true, …}` or 403 `{"verified": false, "error"}`. The
- * verifier audits before it answers; this handler only parses, calls it and counts the outcome.
+ * POST /v1/actions/verify (contract §4): the bare envelope or `{"envelope", "origin"?}`; 200 `{"verified": true, …}`
+ * or 403 `{"verified": false, "error"}`. The verifier audits (with the origin) before it answers; this handler only
+ * parses, calls it and counts the outcome.
  */
 import type { AppContext, Provider } from '../src/app/context.js';
 import { splitVerifyBody, underEnvelope } from '../src/core/monitoring/origin.js';

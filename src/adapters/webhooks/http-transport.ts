@@ -25,14 +25,13 @@ export class HttpWebhookTransport implements WebhookTransport {
     this.timeoutMs = policy.timeoutMs ?? 10_000;
   }
 
-  post(request: WebhookRequest): Promise<{ status: number }> {
+  async post(request: WebhookRequest): Promise<{ status: number }> {
+    // A URL that became unacceptable (policy tightened, stored before a fix) fails the attempt like a refused address.
     const url = checkWebhookUrl(request.url, this.policy);
     const host = bareHost(url);
-    if (isIP(host) !== 0 && !isAllowedAddress(host, this.policy)) {
-      return Promise.reject(new Error('destination address refused'));
-    }
+    if (isIP(host) !== 0 && !isAllowedAddress(host, this.policy)) throw new Error('destination address refused');
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
       const req = send(
         url,
         {
