@@ -6,11 +6,11 @@
 import { checkWebhookDestination } from '../src/adapters/webhooks/http-transport.js';
 import { randomId } from '../src/app/agents.js';
 import type { AppContext, Provider } from '../src/app/context.js';
+import { assertAuthorized } from '../src/core/authorization/authorize.js';
 import { notFound } from '../src/core/errors.js';
-import type { BaselineLock, EventType, WebhookSubscription } from '../src/core/model.js';
+import type { AgentRecord, BaselineLock, EventType, WebhookSubscription } from '../src/core/model.js';
 import { riskBand } from '../src/core/model.js';
 import { toLockedBaseline } from '../src/core/monitoring/action-consumer.js';
-import { agentFor } from '../src/http/access.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import {
   baselineSchema,
@@ -18,6 +18,7 @@ import {
   statsQuerySchema,
   WEBHOOK_ID_PATTERN,
 } from '../src/http/monitoring-schemas.js';
+import { pathAgentId } from '../src/http/path-params.js';
 import { parseBody, parseQuery } from '../src/http/request.js';
 import { json, rfc3339 } from '../src/http/responses.js';
 import { routes } from './routes.js';
@@ -28,9 +29,17 @@ export type MonitoringContext = Pick<
 >;
 type MonitoringRequest = AuthenticatedRequest<MonitoringContext>;
 
-const agentOf = (request: MonitoringRequest) => agentFor(request.ctx, request.principal, request.params.id, 'read');
+/** The agent named by the path, once the policy allows `action` on it (another tenant's id: 404). */
+async function agentOf(request: MonitoringRequest, action: 'monitoring:read' | 'baseline:lock'): Promise<AgentRecord> {
+  const { principal, ctx } = request;
+  assertAuthorized(principal, action, { tenantId: principal.tenantId });
+  const agent = await ctx.agents.get(principal.tenantId, pathAgentId(request.params));
+  if (agent === undefined) throw notFound('agent');
+  return agent;
+}
 
 async function webhookOf(request: MonitoringRequest): Promise<WebhookSubscription> {
+  assertAuthorized(request.principal, 'webhook:manage', { tenantId: request.principal.tenantId });
   const id = request.params.id;
   if (id === undefined || !WEBHOOK_ID_PATTERN.test(id)) throw notFound('webhook');
   const found = await request.ctx.webhooks.get(request.principal.tenantId, id);
@@ -57,7 +66,7 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
     contextProvider,
     implementations: {
       'GET /v1/agents/{id}/stats': async (request: MonitoringRequest) => {
-        const agent = await agentOf(request);
+        const agent = await agentOf(request, 'monitoring:read');
         const { window } = parseQuery(request.event, statsQuerySchema);
         const { engine } = request.ctx.monitoring;
         const now = request.ctx.clock.now();
@@ -66,7 +75,7 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
         return json(200, engine.stats(state, window, now));
       },
       'GET /v1/agents/{id}/risk': async (request: MonitoringRequest) => {
-        const agent = await agentOf(request);
+        const agent = await agentOf(request, 'monitoring:read');
         const { risk } = await request.ctx.behavior.load(agent.tenantId, agent.id);
         // No action applied yet: a new agent's score is 0 (as the verifier reports it), as of its creation.
         const score = risk?.score ?? 0;
@@ -78,7 +87,7 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
         });
       },
       'PUT /v1/agents/{id}/baseline': async (request: MonitoringRequest) => {
-        const agent = await agentOf(request);
+        const agent = await agentOf(request, 'baseline:lock');
         const body = parseBody(request.event, baselineSchema);
         const lock: BaselineLock = {
           ...(body as Omit<BaselineLock, 'lockedAt' | 'lockedBy'>),
@@ -96,6 +105,7 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
         return json(200, { ...toLockedBaseline(lock), locked: true, lockedAt: rfc3339(lock.lockedAt) });
       },
       'POST /v1/webhooks': async (request: MonitoringRequest) => {
+        assertAuthorized(request.principal, 'webhook:manage', { tenantId: request.principal.tenantId });
         const body = parseBody(request.event, createWebhookSchema);
         const url = await checkWebhookDestination(body.url, request.ctx.monitoring.urlPolicy);
         const { tenantId, keyId } = request.principal;
@@ -124,6 +134,7 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
         return json(201, { id, url: subscription.url, eventTypes, secret });
       },
       'GET /v1/webhooks': async (request: MonitoringRequest) => {
+        assertAuthorized(request.principal, 'webhook:manage', { tenantId: request.principal.tenantId });
         const items = await request.ctx.webhooks.list(request.principal.tenantId);
         return json(200, { items: items.map(webhookView) });
       },

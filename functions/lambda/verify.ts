@@ -3,11 +3,11 @@
  * Kinesis stream. No CA, no x509, no KMS: verification uses node:crypto on the stored public key.
  */
 import { DynamoAgentStore } from '../../src/adapters/aws/dynamo/agent-store.js';
+import { DynamoBehaviorStore } from '../../src/adapters/aws/dynamo/behavior-store.js';
 import { DynamoCertificateStore } from '../../src/adapters/aws/dynamo/certificate-store.js';
 import { DynamoLedger } from '../../src/adapters/aws/dynamo/ledger.js';
 import { DynamoNonceStore } from '../../src/adapters/aws/dynamo/nonce-store.js';
 import { DynamoVelocityStore } from '../../src/adapters/aws/dynamo/velocity-store.js';
-import { DynamoBehaviorStore } from '../../src/adapters/aws/dynamo/behavior-store.js';
 import { createDocumentClient } from '../../src/app/aws/dynamo.js';
 import { createActionStream } from '../../src/app/aws/kinesis.js';
 import { systemClock } from '../../src/app/aws/runtime.js';

@@ -16,14 +16,13 @@
  */
 
 import type { AgentStore, BehaviorRecord, BehaviorStore, Clock, EventPublisher } from '../../ports.js';
+import { loadAgentChain } from '../authorization/agent-chain.js';
+import { effectiveMonitoringSettings, type MonitoringSettings } from '../authorization/effective-settings.js';
 import type { BehaviorAction, BehaviorEngine, LockedBaseline } from '../behavior/index.js';
 import type { BaselineLock, KakuninEvent, RiskBand, RiskContribution, VerifiedAction } from '../model.js';
 import { riskBand } from '../model.js';
-import { type MonitoringSettings, strictestSettings } from './effective-settings.js';
 import { preRevocationWarning } from './monitoring-events.js';
 
-/** Deepest agent chain walked for effective settings (delegation depth is bounded at 16 certificates). */
-const MAX_CHAIN = 32;
 /** Conditional-save attempts before the agent's records are reported failed (and retried by the stream). */
 const MAX_SAVE_ATTEMPTS = 5;
 
@@ -209,20 +208,15 @@ export class ActionConsumer {
     await this.deps.events.publish(event);
   }
 
-  /** Undefined when the agent is unknown. A chain that is broken or too deep is an error (retried, then parked). */
+  /**
+   * The settings that bind the agent: the strictest along its chain (docs/api.md §3). Undefined when the agent is
+   * unknown. A chain that could not be read to its root is an error (retried, then parked), never looser settings.
+   */
   private async effectiveSettings(tenantId: string, agentId: string): Promise<MonitoringSettings | undefined> {
-    const agent = await this.deps.agents.get(tenantId, agentId);
-    if (agent === undefined) return undefined;
-    const chain = [agent];
-    let parentId = agent.parentAgentId;
-    while (parentId !== undefined) {
-      if (chain.length >= MAX_CHAIN) throw new Error('agent chain is deeper than any delegation allows');
-      const parent = await this.deps.agents.get(tenantId, parentId);
-      if (parent === undefined) throw new Error('agent chain names a parent that does not exist');
-      chain.push(parent);
-      parentId = parent.parentAgentId;
-    }
-    return strictestSettings(chain);
+    const chain = await loadAgentChain(this.deps.agents, tenantId, agentId);
+    if (chain === undefined) return undefined;
+    if (chain[0]?.parentAgentId !== undefined) throw new Error('agent chain could not be read to its root');
+    return effectiveMonitoringSettings(chain);
   }
 }
 
