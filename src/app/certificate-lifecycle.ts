@@ -44,6 +44,8 @@ export type LifecycleDeps = Pick<
 export interface AnomalyDetails {
   riskScore: number;
   anomalyStart: number;
+  /** Audit id of the verified action that reached the threshold (kept in the audit entry, for forensics). */
+  actionId: string;
 }
 
 /** What a caller asks to be issued; the subject agent is named by id and loaded (with its chain) here. */
@@ -135,7 +137,9 @@ export class CertificateLifecycle {
         revokedAt: iso(result.revokedAt),
         by,
         ...(result.changed ? {} : { repeated: true, requestedReason: reason }),
-        ...(anomaly === undefined ? {} : { riskScore: anomaly.riskScore, anomalyStart: iso(anomaly.anomalyStart) }),
+        ...(anomaly === undefined
+          ? {}
+          : { riskScore: anomaly.riskScore, anomalyStart: iso(anomaly.anomalyStart), actionId: anomaly.actionId }),
       },
     });
     await this.announce(tenantId, 'agent.certificate_revoked', {

@@ -28,10 +28,11 @@ export function createActionConsumer(ports: ConsumerPorts): ActionConsumer {
     agents: ports.agents,
     events: ports.events,
     clock: ports.clock,
-    revokeForAnomaly: async ({ tenantId, certificateFingerprint, riskScore, anomalyStart }) => {
+    revokeForAnomaly: async ({ tenantId, certificateFingerprint, riskScore, anomalyStart, actionId }) => {
       await lifecycle.revoke(tenantId, certificateFingerprint, 'anomaly', MONITORING_ACTOR, {
         riskScore,
         anomalyStart,
+        actionId,
       });
     },
     ...(ports.onAgentFailure === undefined ? {} : { onAgentFailure: ports.onAgentFailure }),

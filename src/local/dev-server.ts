@@ -3,6 +3,8 @@
  * right order (server first, so no request meets a closed store; then the emulators, which flushes LevelDB).
  * The demo reuses it to start an in-process server.
  */
+import type { AppContext } from '../app/context.js';
+import type { Clock } from '../ports.js';
 import type { AdminKeyOutcome } from './admin-key.js';
 import { createLocalApi } from './local-api.js';
 import { buildLocalContext } from './local-context.js';
@@ -14,11 +16,15 @@ export interface DevServerOptions {
   adminKey?: string;
   /** Operational lines (requests, events); never keys or bodies. */
   log?: (line: string) => void;
+  /** The service's clock (tests and benchmarks only; see buildLocalContext). */
+  clock?: Clock;
 }
 
 export interface DevServer {
   url: string;
   adminKey: AdminKeyOutcome;
+  /** The composed context, for in-process tools (the demo, the behavioural scenario). */
+  context: AppContext;
   stop(): Promise<void>;
 }
 
@@ -34,7 +40,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       stopping ??= server.close().finally(() => local.stop());
       return stopping;
     };
-    return { url: server.url, adminKey: local.adminKey, stop };
+    return { url: server.url, adminKey: local.adminKey, context: local.context, stop };
   } catch (error) {
     await local.stop();
     throw error;

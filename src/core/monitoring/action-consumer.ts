@@ -36,6 +36,8 @@ export interface StreamRecord {
 export interface AnomalyRevocation {
   tenantId: string;
   agentId: string;
+  /** The audit id of the verified action whose score reached the threshold. */
+  actionId: string;
   certificateFingerprint: string;
   riskScore: number;
   anomalyStart: number;
@@ -184,6 +186,7 @@ export class ActionConsumer {
         await this.deps.revokeForAnomaly({
           tenantId: batch.tenantId,
           agentId: batch.agentId,
+          actionId: action.id,
           certificateFingerprint: action.certificateFingerprint,
           riskScore: score,
           anomalyStart,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DynamoBehaviorStore } from '../../../src/adapters/aws/dynamo/behavior-store.js';
+import { DynamoLedger } from '../../../src/adapters/aws/dynamo/ledger.js';
 import { createMonitoringTable } from '../../../src/adapters/aws/dynamo/monitoring-table.js';
 import { DynamoWebhookStore } from '../../../src/adapters/aws/dynamo/webhook-store.js';
 import type { BehaviorUpdate } from '../../../src/ports.js';
@@ -123,5 +124,20 @@ describe('DynamoWebhookStore', () => {
     expect(await webhooks.listDeadLetters(tenant, 'wh_1')).toHaveLength(1);
     await webhooks.deleteDeadLetter(tenant, 'wh_1', 'evt_1');
     expect(await webhooks.listDeadLetters(tenant, 'wh_1')).toEqual([]);
+  });
+});
+
+describe('the verification origin in the DynamoDB ledger', () => {
+  it('round-trips an audited origin and keeps the chain valid', async () => {
+    const { doc, tableNames } = env();
+    const ledger = new DynamoLedger(doc, tableNames, { now: () => 1_700_000_000_000 });
+    const tenant = freshTenant();
+    const origin = { ip: '2001:db8::1', userAgent: 'gw/1 "quoted"', region: 'eu-west-1' };
+    const entry = await ledger.append({ tenantId: tenant, actorId: 'a_1', type: 'action.verified', origin });
+    await ledger.append({ tenantId: tenant, actorId: 'a_1', type: 'action.verified' });
+    const listed = await ledger.list(tenant, { limit: 10 });
+    expect(listed.items[0]).toMatchObject({ id: entry.id, origin });
+    expect(listed.items[1]).not.toHaveProperty('origin');
+    expect(await ledger.verify(tenant)).toMatchObject({ valid: true, entries: 2 });
   });
 });

@@ -30,19 +30,22 @@ export function pickInput(input: AuditEntryInput): AuditEntryInput {
 }
 
 export function toLedgerItem(entry: AuditEntry): Record<string, unknown> {
-  const { seq, payload, ...rest } = entry;
+  const { seq, payload, origin, ...rest } = entry;
   return {
     pk: entry.tenantId,
     sk: seq,
     ...rest,
     ...(payload === undefined ? {} : { payloadJson: JSON.stringify(payload) }),
+    // The verification's origin (an object) is kept as JSON text too: the item stays flat.
+    ...(origin === undefined ? {} : { originJson: JSON.stringify(origin) }),
   };
 }
 
 export function fromLedgerItem(item: Record<string, unknown>): AuditEntry {
-  const { pk: _pk, sk, payloadJson, ...rest } = item;
+  const { pk: _pk, sk, payloadJson, originJson, ...rest } = item;
   const entry: Record<string, unknown> = { ...rest, seq: Number(sk) };
   if (payloadJson !== undefined) entry.payload = parsePayload(payloadJson);
+  if (originJson !== undefined) entry.origin = parsePayload(originJson);
   return entry as unknown as AuditEntry;
 }
 

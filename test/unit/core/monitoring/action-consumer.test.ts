@@ -113,6 +113,7 @@ describe('ActionConsumer', () => {
       {
         tenantId: T,
         agentId: 'a_enforce0000000000',
+        actionId: r2.action!.auditId,
         certificateFingerprint: `sha256:${'a'.repeat(64)}`,
         riskScore: 0.9,
         anomalyStart: NOW + 10,
