@@ -64,7 +64,14 @@ export function scriptedEngine(): BehaviorEngine {
       };
     },
     assess: (state) => assessment(state as ScriptedState),
-    stats: (state, window) => ({ window, count: (state as ScriptedState).applied }),
+    stats: (state, window) => ({
+      window,
+      count: (state as ScriptedState).applied,
+      transaction_size: { p50: 0, p95: 0, p99: 0, max: 0 },
+      frequency: { per_hour: { p50: 0, p95: 0, max: 0 } },
+      counterparty_distribution: [],
+      hour_of_day: { counts: Array<number>(24).fill(0), activePeriods: [] },
+    }),
     encode: (state) => new TextEncoder().encode(JSON.stringify(state)),
     decode: (bytes) => {
       const parsed = JSON.parse(new TextDecoder().decode(bytes)) as ScriptedState;
