@@ -4,12 +4,12 @@
  */
 import { DynamoAgentStore } from '../../src/adapters/aws/dynamo/agent-store.js';
 import { DynamoLedger } from '../../src/adapters/aws/dynamo/ledger.js';
-import { createMonitoringServices } from '../../src/app/assemble.js';
 import { createDocumentClient } from '../../src/app/aws/dynamo.js';
 import { createMonitoringPorts } from '../../src/app/aws/monitoring.js';
 import { systemClock, systemRandom } from '../../src/app/aws/runtime.js';
 import { cachedProvider } from '../../src/app/cached-provider.js';
 import { configFromEnv } from '../../src/app/config.js';
+import { createMonitoringServices } from '../../src/app/monitoring-services.js';
 import { createMonitoringHandler, type MonitoringContext } from '../monitoring.js';
 
 const context = cachedProvider((): MonitoringContext => {

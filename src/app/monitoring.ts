@@ -6,7 +6,7 @@
 
 import type { BehaviorEngine } from '../core/behavior/index.js';
 import { ActionConsumer } from '../core/monitoring/action-consumer.js';
-import type { BehaviorStore, WebhookStore } from '../ports.js';
+import type { BehaviorStore } from '../ports.js';
 import { CertificateLifecycle, type LifecycleDeps } from './certificate-lifecycle.js';
 import type { AppContext } from './context.js';
 
@@ -37,9 +37,4 @@ export function createActionConsumer(ports: ConsumerPorts): ActionConsumer {
     },
     ...(ports.onAgentFailure === undefined ? {} : { onAgentFailure: ports.onAgentFailure }),
   });
-}
-
-export interface MonitoringPorts {
-  behavior: BehaviorStore;
-  webhooks: WebhookStore;
 }

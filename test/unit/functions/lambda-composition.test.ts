@@ -94,6 +94,16 @@ describe('per-function composition', () => {
     expect(has(agents, 'zod/v4/locales/ar.js'), 'agents must not bundle every zod locale').toBe(false);
   });
 
+  it('the monitoring functions bundle no CA, x509 or KMS at cold start; only the consumer bundles the engine', async () => {
+    for (const entry of ['consumer', 'dispatcher', 'monitoring'] as const) {
+      const metafile = await metafileOf(entry);
+      const eager = staticInputs(metafile, entry);
+      for (const fragment of HEAVY) expect(has(eager, fragment), `${entry}: ${fragment}`).toBe(false);
+      expect(has(eager, 'client-kinesis'), `${entry}: kinesis`).toBe(false);
+    }
+    expect(has(bundled(await metafileOf('dispatcher')), 'src/core/behavior/')).toBe(false);
+  });
+
   it.each(['public', 'certificates'] as const)('%s loads the CA and KMS only on first use', async (entry) => {
     const metafile = await metafileOf(entry);
     const eager = staticInputs(metafile, entry);
