@@ -2,8 +2,9 @@
  * The guide's behavioural scenario in local mode (test/integration/local/guide-scenario.ts), timed: real milliseconds
  * from the answer to the verification whose score reached the anomaly threshold to (a) the certificate being revoked
  * as `GET /v1/certificates/{fp}` shows it (polled every 10 ms) and (b) the warning webhook arriving. Target ≤ 2 s
- * (contract §6, local mode). Baseline: one `GET /health` round trip on the same server stack, so the ratio says how
- * many plain requests the pipeline's detection takes. `ops_per_sec` = 1000 / median ms.
+ * (contract §6, local mode). Baseline: one `GET /health` round trip on the same server in the same run, so the ratio
+ * (health ms / detection ms) says how many plain requests the detection takes, inverted. `ops_per_sec` = 1000 / median
+ * ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ export const benchmarks: Benchmark[] = [
       const revoked: number[] = [];
       const warned: number[] = [];
       const before: number[] = [];
+      const health: number[] = [];
       for (let i = 0; i < RUNS; i += 1) {
         const dataDir = mkdtempSync(join(tmpdir(), 'kakunin-bench-guide-'));
         try {
@@ -29,13 +31,20 @@ export const benchmarks: Benchmark[] = [
           revoked.push(outcome.target.crossingToRevokedMs);
           if (outcome.target.crossingToWarningMs !== undefined) warned.push(outcome.target.crossingToWarningMs);
           before.push(outcome.target.verifiedBeforeRefusal);
+          health.push(outcome.healthRoundTripMs);
         } finally {
           rmSync(dataDir, { recursive: true, force: true });
         }
       }
       const ms = median(revoked);
       const line: BenchResult & Record<string, unknown> = {
-        ...result('crossing verification → revocation visible (local)', 1_000 / ms, 'target 2000 ms', 1_000 / 2_000),
+        ...result(
+          'crossing verification → revocation visible (local)',
+          1_000 / ms,
+          'GET /health',
+          1_000 / median(health),
+        ),
+        target_ms: 2_000,
         median_ms: Math.round(ms),
         runs_ms: revoked.map(Math.round),
         warning_webhook_runs_ms: warned.map(Math.round),

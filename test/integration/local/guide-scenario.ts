@@ -58,6 +58,8 @@ interface AgentHandle {
 export interface ScenarioResult {
   /** Webhook deliveries received, verified with the webhook secret: `type agent_id`. */
   webhookEvents: { type: string; agentId: string; data: Record<string, unknown> }[];
+  /** Median real ms of one `GET /health` on the same server at the end (the benchmark's baseline). */
+  healthRoundTripMs: number;
   target: {
     /** Verified charges of the burst before the first refusal. */
     verifiedBeforeRefusal: number;
@@ -282,10 +284,18 @@ async function scenario(
   const crossingAt = crossingId === undefined ? undefined : answers.get(crossingId);
   const warning = webhookEvents.find((e) => e.type === 'agent.pre_revocation_warning' && e.agentId === target.id);
   const stateAfter = await admin('GET', `/v1/certificates/${encodeURIComponent(observed.fingerprint)}`);
+  const health: number[] = [];
+  for (let i = 0; i < 21; i += 1) {
+    const started = performance.now();
+    await admin('GET', '/health');
+    health.push(performance.now() - started);
+  }
+  health.sort((a, b) => a - b);
   const risk = async (agent: AgentHandle) =>
     (await admin('GET', `/v1/agents/${agent.id}/risk`)).body as Record<string, unknown>;
   return {
     webhookEvents: webhookEvents.map(({ type, agentId, data }) => ({ type, agentId, data })),
+    healthRoundTripMs: health[10] ?? 0,
     target: {
       verifiedBeforeRefusal,
       firstRefusalCode,
