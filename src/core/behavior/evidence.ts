@@ -1,0 +1,95 @@
+/**
+ * From per-signal evidence to one explainable score: S = Σ wᵢ·sᵢ with sᵢ = min(−log₁₀ pᵢ, cap) (0 when pᵢ ≥ pFloor),
+ * score = 1 − e^(−S/τ), and each signal's contribution wᵢsᵢ/S. Evidence decays with a half-life after the action
+ * that raised it, so a quiet agent calms down; drift is a daily statistic and does not decay between days.
+ */
+import { riskBand } from '../model.js';
+import { describeSignal } from './explain.js';
+import type { BehaviorParams, SignalName } from './params.js';
+import type { AgentState, Evidence } from './state.js';
+import type { Contribution, RiskAssessment } from './types.js';
+
+/** Turns a p-value into capped surprise (log₁₀ units), or 0 for ordinary variation. */
+export function surprise(p: number, params: BehaviorParams): number {
+  if (!(p < params.pFloor)) return 0;
+  return Math.min(-Math.log10(Math.max(p, 1e-300)), params.surpriseCap);
+}
+
+export function decayedSurprise(signal: SignalName, e: Evidence, now: number, params: BehaviorParams): number {
+  if (signal === 'drift' || now <= e.at) return e.s;
+  return e.s * 2 ** (-(now - e.at) / params.evidenceHalfLifeMs);
+}
+
+/**
+ * Records new evidence for a signal. Per-action signals accumulate (several surprising actions say more than one);
+ * state signals (rates, spread, sequence, travel) keep the strongest current value.
+ */
+export function recordEvidence(
+  state: AgentState,
+  signal: SignalName,
+  s: number,
+  at: number,
+  observed: number | string,
+  baseline: number | string,
+  accumulate: boolean,
+  params: BehaviorParams,
+): void {
+  const previous = state.evidence.get(signal);
+  if (signal === 'drift') {
+    if (s > 0) state.evidence.set(signal, { s, at, observed, baseline });
+    else state.evidence.delete(signal);
+    return;
+  }
+  if (s <= 0) return;
+  const current = previous ? decayedSurprise(signal, previous, at, params) : 0;
+  const next = accumulate ? Math.max(s, Math.min(params.surpriseCap, current + params.accumulationGain * s)) : s;
+  if (next >= current)
+    state.evidence.set(signal, { s: next, at: Math.max(at, previous?.at ?? at), observed, baseline });
+}
+
+/** Forgets evidence that has decayed to nothing, so the stored state does not carry it. */
+export function pruneEvidence(state: AgentState, now: number, params: BehaviorParams): void {
+  for (const [signal, e] of state.evidence) {
+    if (decayedSurprise(signal, e, now, params) < 0.01) state.evidence.delete(signal);
+  }
+}
+
+export interface Scored {
+  assessment: RiskAssessment;
+  /** Score without the signals that may not revoke on their own (drift always; rates during warm-up). */
+  revocableScore: number;
+}
+
+const RATE_SIGNALS: ReadonlySet<SignalName> = new Set(['rate_1m', 'rate_10m', 'rate_1h', 'rate_locked_p95']);
+
+export function scoreState(state: AgentState, now: number, params: BehaviorParams): Scored {
+  const warmingUp = state.trained < params.warmupEvents;
+  const parts: { signal: SignalName; ws: number; e: Evidence }[] = [];
+  let total = 0;
+  let revocable = 0;
+  for (const [signal, e] of state.evidence) {
+    const ws = params.weights[signal] * decayedSurprise(signal, e, now, params);
+    if (!(ws > 0)) continue;
+    parts.push({ signal, ws, e });
+    total += ws;
+    if (signal !== 'drift' && !(warmingUp && RATE_SIGNALS.has(signal))) revocable += ws;
+  }
+  parts.sort((a, b) => b.ws - a.ws || (a.signal < b.signal ? -1 : 1));
+  const score = toScore(total, params);
+  const contributions: Contribution[] = parts.map(({ signal, ws, e }) => ({
+    signal,
+    weight: params.weights[signal],
+    value: ws / total,
+    observed: e.observed,
+    baseline: e.baseline,
+    detail: describeSignal(signal, e, ws / params.weights[signal]),
+  }));
+  return {
+    assessment: { score, band: riskBand(score), contributions, at: now },
+    revocableScore: toScore(revocable, params),
+  };
+}
+
+function toScore(total: number, params: BehaviorParams): number {
+  return total > 0 ? 1 - Math.exp(-total / params.tau) : 0;
+}
