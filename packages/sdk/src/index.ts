@@ -1,0 +1,20 @@
+/**
+ * `@kakunin/sdk`: the client, action signing, offline verification and webhook checks (contract §10, docs/api.md).
+ * Importing this entry point loads nothing from the AWS SDK: the KMS signer is in `@kakunin/sdk/kms`, the DynamoDB
+ * nonce store in `@kakunin/sdk/aws`.
+ */
+export type * from './client/api-types.js';
+export { Kakunin, type KakuninOptions } from './client/kakunin.js';
+export type { PagePromise } from './client/pagination.js';
+export { FINGERPRINT_PATTERN, fingerprintOf, pemToDer } from './crypto/fingerprint.js';
+export { canonicalBytes } from './envelope/canonical.js';
+export { NONCE_PATTERN, parsePayload, parseSignedEnvelope, signedBytes } from './envelope/schema.js';
+export { NONCE_BYTES, type SignActionOptions, signAction } from './envelope/sign-action.js';
+export { KakuninError, type KakuninErrorCode, VERIFICATION_CODES, type VerificationCode } from './errors.js';
+export type { NonceStore } from './nonce/nonce-store.js';
+export { OfflineVerifier, type OfflineVerifierOptions } from './offline/offline-verifier.js';
+export { localSigner } from './signers/local-signer.js';
+export { type SignRouteClient, serviceSigner } from './signers/service-signer.js';
+export type { BytesSigner, Clock, EnvelopeSigner, Signer } from './signers/signer.js';
+export { systemClock } from './signers/signer.js';
+export type * from './types.js';
