@@ -42,7 +42,7 @@ describe('ToolGuard.wrap', () => {
   });
 
   it('refuses an amount above the scope: the tool never runs, the error names the code and the field', async () => {
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const error = await refusalOf(agent.guard().wrap('charge', tool)(OVERSIZED_CHARGE));
     expect(error).toMatchObject({ code: 'SCOPE_VIOLATION', status: 403 });
     expect(error.field).toMatch(/amount/);
@@ -56,7 +56,7 @@ describe('ToolGuard.wrap', () => {
   });
 
   it('signs the tool name as the action: an argument called "action" cannot turn a refund into a charge', async () => {
-    const tool = vi.fn(async () => 'refunded');
+    const tool = vi.fn(async (_params?: unknown) => 'refunded');
     const refund = agent.guard().wrap('refund', tool);
     const error = await refusalOf(refund({ ...PERMITTED_CHARGE, action: 'charge' }));
     expect(error).toMatchObject({ code: 'SCOPE_VIOLATION', field: expect.stringMatching(/action/) });
@@ -64,7 +64,7 @@ describe('ToolGuard.wrap', () => {
   });
 
   it('maps arguments with toPayload; a counterparty outside the scope is refused', async () => {
-    const tool = vi.fn(async () => 'paid');
+    const tool = vi.fn(async (_params?: unknown) => 'paid');
     const guard = agent.guard({
       toPayload: (args) => {
         const { cents, to } = args as { cents: number; to: string };
@@ -79,7 +79,7 @@ describe('ToolGuard.wrap', () => {
   });
 
   it('refuses arguments that cannot be signed faithfully (NaN, class instances) without calling the service', async () => {
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const charge = agent.guard({ onUnavailable: 'fail-open' }).wrap('charge', tool);
     expect(await refusalOf(charge({ ...PERMITTED_CHARGE, amount: Number.NaN }))).toMatchObject({
       code: 'INVALID_REQUEST',
@@ -99,7 +99,7 @@ describe('ToolGuard.wrap', () => {
       csr,
     });
     await agent.client.certificates.revoke(cert.fingerprint, 'keyCompromise');
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const guard = agent.guard({
       certificateFingerprint: cert.fingerprint,
       signer: localSigner(privateKeyPem),
@@ -114,7 +114,7 @@ describe('ToolGuard.wrap', () => {
 
   it('a service-held key cannot sign under a revoked certificate either: the tool does not run', async () => {
     await agent.client.certificates.revoke(agent.fingerprint, 'keyCompromise');
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const error = await refusalOf(agent.guard({ onUnavailable: 'fail-open' }).wrap('charge', tool)(PERMITTED_CHARGE));
     expect(error.status).toBeGreaterThanOrEqual(400);
     expect(error.status).toBeLessThan(500);
@@ -122,7 +122,7 @@ describe('ToolGuard.wrap', () => {
   });
 
   it('shadow mode runs a call enforce mode would refuse, and logs the refusal', async () => {
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const charge = agent.guard({ mode: 'shadow' }).wrap('charge', tool);
     await expect(charge(OVERSIZED_CHARGE)).resolves.toBe('charged');
     expect(agent.logs).toEqual([
@@ -145,7 +145,7 @@ describe('ToolGuard when the service cannot answer', () => {
     });
 
   it('fails closed by default: UNAVAILABLE, the tool does not run', async () => {
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     for (const client of [downClient(), downClient(503)]) {
       const error = await refusalOf(agent.guard({ client }).wrap('charge', tool)(PERMITTED_CHARGE));
       expect(error.code).toBe('UNAVAILABLE');
@@ -154,7 +154,7 @@ describe('ToolGuard when the service cannot answer', () => {
   });
 
   it('fails open only when told to, and only for unavailability, never for a 4xx', async () => {
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const open = agent.guard({ client: downClient(), onUnavailable: 'fail-open' }).wrap('charge', tool);
     await expect(open(PERMITTED_CHARGE)).resolves.toBe('charged');
     expect(agent.logs.at(-1)).toMatchObject({ outcome: 'unavailable_fail_open', code: 'UNAVAILABLE' });
@@ -174,7 +174,7 @@ describe('ToolGuard certificate sources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kakunin-guard-'));
     const path = join(dir, 'cert.pem');
     writeFileSync(path, cert.pem);
-    const tool = vi.fn(async () => 'charged');
+    const tool = vi.fn(async (_params?: unknown) => 'charged');
     const guard = new ToolGuard({ agentId: agent.agentId, certificatePath: path, client: agent.client, logger: false });
     await expect(guard.wrap('charge', tool)({ amount: 1, currency: 'EUR' })).resolves.toBe('charged');
 

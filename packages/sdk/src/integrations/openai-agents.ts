@@ -24,12 +24,11 @@ function parseArguments(text: string): { ok: true; args: unknown } | { ok: false
 }
 
 /** The guardrail, to list in a function tool's `inputGuardrails`. */
-// biome-ignore lint/suspicious/noExplicitAny: the guardrail works for any run context
-export function kakuninToolInputGuardrail(
+export function kakuninToolInputGuardrail<TContext = unknown>(
   guard: ToolGuard,
   options: IntegrationOptions = {},
-): ToolInputGuardrailDefinition<any> {
-  return defineToolInputGuardrail({
+): ToolInputGuardrailDefinition<TContext> {
+  return defineToolInputGuardrail<TContext>({
     name: GUARDRAIL_NAME,
     run: async ({ toolCall }) => {
       const parsed = parseArguments(toolCall.arguments);
