@@ -9,24 +9,30 @@
  * so in-process concurrency costs no conflicts at all.
  *
  * Group commit: appends that arrive while a write of the same tenant is in flight queue up and are written together
- * by the next conditional PutItem as one block item (ledger-item.ts; sk = first seq, up to 25 entries / 300 KB). A
+ * by the next conditional PutItem as one block item (ledger-item.ts; sk = first seq, up to 25 entries). A block is
+ * sized by the bytes actually stored (`ledgerItemBytes`, UTF-8, as DynamoDB counts) and closed before it would pass
+ * MAX_ITEM_BYTES, so no entry's content can make a write holding other callers' entries fail: the entries that do not
+ * fit go to the next block. A
  * single pending append is written as a plain single-entry item, exactly as before. Each append's promise resolves
  * only after the PutItem holding its entry succeeded, and a failed write rejects every append in it, so "audit
  * before answer" is unchanged; in-process concurrency now costs one PutItem per batch instead of one per entry.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DependencyError, invalidRequest } from '../../../core/errors.js';
+import { DependencyError, invalidRequest, KakuninError } from '../../../core/errors.js';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../../../core/ledger-hash.js';
 import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
 import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../../ports.js';
 import { call, isConditionalFailure, jitter, toDependencyError } from './dynamo-support.js';
 import {
+  blockEntryJson,
+  blockItem,
+  blockOverheadBytes,
   entriesOfItem,
-  MAX_BLOCK_CHARS,
+  ledgerItemBytes,
   MAX_BLOCK_ENTRIES,
+  MAX_ITEM_BYTES,
   pickInput,
-  toBlockItem,
   toLedgerItem,
 } from './ledger-item.js';
 import { listLedger } from './ledger-list.js';
@@ -40,7 +46,6 @@ interface Head {
 
 interface PendingAppend {
   input: AuditEntryInput;
-  size: number;
   resolve(entry: AuditEntry): void;
   reject(error: unknown): void;
 }
@@ -78,7 +83,7 @@ export class DynamoLedger implements Ledger {
     const picked = pickInput(input);
     return new Promise((resolve, reject) => {
       const queue = this.pending.get(picked.tenantId);
-      const append = { input: picked, size: JSON.stringify(picked).length + 512, resolve, reject };
+      const append = { input: picked, resolve, reject };
       if (queue !== undefined) {
         queue.push(append);
         return;
@@ -110,18 +115,25 @@ export class DynamoLedger implements Ledger {
         this.pending.delete(tenantId);
         return;
       }
-      const batch = queue.splice(0, blockLength(queue));
+      const batch = queue.splice(0, MAX_BLOCK_ENTRIES);
       try {
         const entries = await this.writeBlock(batch.map((append) => append.input));
+        // Appends that did not fit in this block's bytes go first into the next one.
+        queue.unshift(...batch.splice(entries.length));
         batch.forEach((append, i) => {
           append.resolve(structuredClone(entries[i]!));
         });
       } catch (error) {
+        if (error instanceof EntryTooLarge) {
+          // Only the entry that cannot be stored at all fails; the others are written without it.
+          queue.unshift(...batch.splice(1));
+        }
         for (const append of batch) append.reject(error);
       }
     }
   }
 
+  /** Writes the longest prefix of `inputs` that fits one item and returns its entries (at least one, or throws). */
   private async writeBlock(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
     const tenantId = inputs[0]!.tenantId;
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
@@ -129,6 +141,8 @@ export class DynamoLedger implements Ledger {
       const head = this.heads.get(tenantId) ?? (await this.readHead(tenantId));
       const createdAt = this.clock.now();
       const entries: AuditEntry[] = [];
+      const parts: string[] = [];
+      let bytes = blockOverheadBytes(tenantId);
       let previous = head;
       for (const input of inputs) {
         // Sealed with one canonicalisation; the stored copy is detached from the caller's objects.
@@ -140,18 +154,32 @@ export class DynamoLedger implements Ledger {
             prevHash: previous.hash,
           }),
         );
+        if (inputs.length === 1) {
+          entries.push(entry);
+          break;
+        }
+        const part = blockEntryJson(entry);
+        // +1 for the comma that joins it; counted in UTF-8 bytes, exactly as stored.
+        const size = Buffer.byteLength(part, 'utf8') + 1;
+        if (entries.length > 0 && bytes + size > MAX_ITEM_BYTES) break;
+        bytes += size;
         entries.push(entry);
+        parts.push(part);
         previous = { seq: entry.seq, hash: entry.hash };
       }
+      const last = entries.at(-1)!;
+      // A block of one is written in the single-entry form (the common case: one append in flight).
+      const item = entries.length === 1 ? toLedgerItem(entries[0]!) : blockItem(tenantId, entries[0]!.seq, parts);
+      if (ledgerItemBytes(item) > MAX_ITEM_BYTES) throw new EntryTooLarge();
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.tables.ledger,
-            Item: entries.length === 1 ? toLedgerItem(entries[0]!) : toBlockItem(entries),
+            Item: item,
             ConditionExpression: 'attribute_not_exists(sk)',
           }),
         );
-        this.heads.set(tenantId, previous);
+        this.heads.set(tenantId, { seq: last.seq, hash: last.hash });
         return entries;
       } catch (error) {
         this.heads.delete(tenantId);
@@ -180,14 +208,9 @@ export class DynamoLedger implements Ledger {
   }
 }
 
-/** How many queued appends the next block takes: up to MAX_BLOCK_ENTRIES and MAX_BLOCK_CHARS, at least one. */
-function blockLength(queue: readonly PendingAppend[]): number {
-  let chars = 0;
-  let count = 0;
-  for (const append of queue) {
-    if (count > 0 && (count >= MAX_BLOCK_ENTRIES || chars + append.size > MAX_BLOCK_CHARS)) break;
-    chars += append.size;
-    count += 1;
+/** One entry alone is larger than an item may be: only its own append fails (a 400, never another caller's 503). */
+class EntryTooLarge extends KakuninError {
+  constructor() {
+    super('INVALID_REQUEST', 'the audit entry is larger than a ledger item may be');
   }
-  return count;
 }
