@@ -9,6 +9,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { FINGERPRINT_PATTERN } from '../core/crypto/fingerprint.js';
+import { AMOUNT_BOUNDS_RULE, isCountableAmount } from '../core/scope/amount-bounds.js';
 
 z.config(en());
 
@@ -68,14 +69,21 @@ const listEntry = z.string().check(
   z.minLength(1),
   z.refine((text) => codePoints(text) <= 128, { message: 'a list item is 1-128 characters' }),
 );
+/** An amount limit: ≥ 0 and on the grid the velocity counters hold exactly (amount-bounds.ts). */
+const amountLimit = z
+  .number()
+  .check(
+    z.minimum(0),
+    z.refine(isCountableAmount, { message: `${AMOUNT_BOUNDS_RULE} (the counters hold 38 digits exactly)` }),
+  );
 export const scopeSchema = z.strictObject({
-  maxTransactionSize: z.optional(z.number().check(z.minimum(0))),
+  maxTransactionSize: z.optional(amountLimit),
   currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code'))),
   allowedCounterparties: z.optional(z.array(listEntry)),
   allowedActions: z.optional(z.array(listEntry)),
   allowedRegions: z.optional(z.array(listEntry)),
   maxTransactionsPerHour: z.optional(z.int().check(z.minimum(1))),
-  maxDailyVolume: z.optional(z.number().check(z.minimum(0))),
+  maxDailyVolume: z.optional(amountLimit),
 });
 
 export const fingerprintSchema = z

@@ -21,6 +21,15 @@ export { localSigner } from './signers/local-signer.js';
 export { type SignRouteClient, serviceSigner } from './signers/service-signer.js';
 export type { BytesSigner, Clock, EnvelopeSigner, Signer } from './signers/signer.js';
 export { systemClock } from './signers/signer.js';
+export type { GuardLogEntry, GuardLogger } from './tool-guard/guard-log.js';
+export { defaultToPayload, type ToPayload } from './tool-guard/payload.js';
+export { refusalText } from './tool-guard/refusal.js';
+export {
+  type EnvelopeVerifier,
+  type GuardDecision,
+  ToolGuard,
+  type ToolGuardOptions,
+} from './tool-guard/tool-guard.js';
 export type * from './types.js';
 export {
   type CheckRevocationInput,

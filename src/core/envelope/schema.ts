@@ -10,6 +10,7 @@ import { canonicalBytes } from '../canonical-json.js';
 import { FINGERPRINT_PATTERN } from '../crypto/fingerprint.js';
 import { invalidRequest, KakuninError } from '../errors.js';
 import type { ActionPayload, SignedEnvelope, UnsignedEnvelope } from '../model.js';
+import { AMOUNT_BOUNDS_RULE, isCountableAmount } from '../scope/amount-bounds.js';
 import { decodeStrictBase64 } from './base64.js';
 import { copyJsonPayload } from './json-payload.js';
 
@@ -20,7 +21,8 @@ export const MAX_SIGNATURE_LENGTH = 1_024;
 /** `action` is required; the other fields are the caller's, but the ones scope checks read must have their types. */
 export const payloadSchema = z.looseObject({
   action: z.string(),
-  amount: z.number().optional(),
+  // On the grid the velocity counters hold exactly, so no amount can make a counter write fail (amount-bounds.ts).
+  amount: z.number().refine(isCountableAmount, AMOUNT_BOUNDS_RULE).optional(),
   currency: z.string().optional(),
   counterparty: z.string().optional(),
   region: z.string().optional(),

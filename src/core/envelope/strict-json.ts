@@ -3,27 +3,29 @@
  * other parsers keep the first or fail: an envelope such as `{"payload": {"amount": 1000000, "amount": 1}}` would be
  * scope-checked and signature-verified here with amount 1, yet a downstream system parsing the same bytes first-wins
  * would move 1,000,000. RFC 8785 §3.1 and RFC 7493 (I-JSON) both require unique names, so the verifier's HTTP edge
- * should parse request bodies with `parseJsonStrict` rather than `JSON.parse`.
+ * should parse request bodies with `parseJsonStrict` rather than `JSON.parse`. For the same reason a number whose text
+ * would be rounded on parsing is refused (exact-number.ts).
  */
 import { invalidRequest } from '../errors.js';
+import { isExactNumberLiteral } from './exact-number.js';
 
 /** Deeper nesting is refused rather than scanned (the scan recurses once per level). */
 export const MAX_STRICT_JSON_DEPTH = 64;
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
-class DuplicateKeyScanner {
+class StrictJsonScanner {
   private pos = 0;
 
   constructor(private readonly text: string) {}
 
-  /** JSON path of the first duplicated key, or undefined. The text must already be valid JSON. */
-  scan(): string | undefined {
+  /** The first duplicated key or inexact number, or undefined. The text must already be valid JSON. */
+  scan(): Refused | undefined {
     try {
       this.value('', 0);
       return undefined;
     } catch (found) {
-      if (found instanceof DuplicateKey) return found.path;
+      if (found instanceof Refused) return found;
       throw found;
     }
   }
@@ -43,18 +45,26 @@ class DuplicateKeyScanner {
     } else if (c === '"') {
       this.string();
     } else {
-      this.literal();
+      this.literal(path);
     }
   }
 
-  /** A number or true/false/null: runs until a structural character or whitespace. */
-  private literal(): void {
+  /**
+   * A number or true/false/null: runs until a structural character or whitespace. A number whose text is not exactly
+   * the double it parses to is refused (docs/api.md §4): the signed value and the text must never differ.
+   */
+  private literal(path: string): void {
+    const start = this.pos;
     while (
       this.pos < this.text.length &&
       !',]}'.includes(this.text[this.pos] ?? '') &&
       !WHITESPACE.has(this.text[this.pos] ?? '')
     ) {
       this.pos += 1;
+    }
+    const first = this.text[start] ?? '';
+    if ((first === '-' || (first >= '0' && first <= '9')) && !isExactNumberLiteral(this.text.slice(start, this.pos))) {
+      throw new Refused('number is not exactly representable (it would be rounded)', path);
     }
   }
 
@@ -70,7 +80,7 @@ class DuplicateKeyScanner {
       this.skipWhitespace();
       const key = this.string();
       const child = path === '' ? key : `${path}.${key}`;
-      if (seen.has(key)) throw new DuplicateKey(child);
+      if (seen.has(key)) throw new Refused('duplicate JSON object key', child);
       seen.add(key);
       this.skipWhitespace();
       this.pos += 1; // ':'
@@ -108,13 +118,17 @@ class DuplicateKeyScanner {
   }
 }
 
-class DuplicateKey {
-  constructor(readonly path: string) {}
+class Refused {
+  constructor(
+    readonly message: string,
+    readonly path: string,
+  ) {}
 }
 
 /**
  * Parses JSON text like `JSON.parse`, but a duplicated object key anywhere is a 400 INVALID_REQUEST whose `field` is
- * the JSON path of the repeated key (`payload.amount`). Invalid JSON is INVALID_REQUEST too.
+ * the JSON path of the repeated key (`payload.amount`), and so is a number whose text is not exactly the double it
+ * denotes (`100.00000000000000001`, `1e-400`, `1e400`). Invalid JSON is INVALID_REQUEST too.
  */
 export function parseJsonStrict(text: string): unknown {
   let value: unknown;
@@ -123,7 +137,7 @@ export function parseJsonStrict(text: string): unknown {
   } catch {
     throw invalidRequest('request body is not valid JSON');
   }
-  const duplicate = new DuplicateKeyScanner(text).scan();
-  if (duplicate !== undefined) throw invalidRequest('duplicate JSON object key', duplicate);
+  const refused = new StrictJsonScanner(text).scan();
+  if (refused !== undefined) throw invalidRequest(refused.message, refused.path === '' ? undefined : refused.path);
   return value;
 }

@@ -246,3 +246,69 @@ describe('DynamoVelocityStore with both limits in one UpdateItem', () => {
     expect(days).toEqual([`v${new Date(T0 + 3 * 86_400_000).toISOString().slice(0, 10)}`]);
   });
 });
+
+/**
+ * Issue 9: amounts and limits whose exact running sum DynamoDB cannot hold (more than 38 digits, or outside its range)
+ * used to make the UpdateItem fail: 503 with the nonce burned. The HTTP edge now refuses such amounts and limits
+ * (400); the store still meets them from certificates issued before the bounds, and must answer, never throw.
+ */
+describe('DynamoVelocityStore with amounts off the 38-digit grid', () => {
+  it.each([
+    [1e-200, 1],
+    [5e-324, 1],
+    [1e150, 1e200],
+    [1.5e-19, 1],
+  ])('refuses amount %s under a day limit of %s without writing anything', async (amount, maxDailyVolume) => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    await expect(store.consume(request(tenant, { amount, maxDailyVolume }))).resolves.toEqual({
+      ok: false,
+      limit: 'maxDailyVolume',
+    });
+    expect(await dayVolume(tenant, T0)).toBeUndefined();
+  });
+
+  it('enforces a legacy day limit of 1e30 exactly on the grid with amount 0.123456789', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    for (let i = 0; i < 3; i += 1) {
+      await expect(
+        store.consume(request(tenant, { at: T0 + i, amount: 0.123456789, maxDailyVolume: 1e30 })),
+      ).resolves.toEqual({ ok: true });
+    }
+    expect(await dayVolume(tenant, T0)).toBe(0.370370367);
+    await expect(
+      store.consume(request(tenant, { at: T0 + 5, amount: 99_999_999_999_999_980_000, maxDailyVolume: 1e30 })),
+    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume' });
+  });
+
+  it('refuses every spend under a legacy limit it cannot enforce exactly (too many decimals)', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    await expect(store.consume(request(tenant, { amount: 0, maxDailyVolume: 1.5e-19 }))).resolves.toEqual({
+      ok: false,
+      limit: 'maxDailyVolume',
+    });
+  });
+
+  it('holds the largest bounded sums exactly: 20 integer digits and 18 decimals', async () => {
+    const tenant = freshTenant();
+    const store = new DynamoVelocityStore(env().doc, env().tableNames);
+    const limit = 99_999_999_999_999_980_000;
+    await expect(
+      store.consume(request(tenant, { amount: 0.000000000000000001, maxDailyVolume: limit })),
+    ).resolves.toEqual({
+      ok: true,
+    });
+    await expect(
+      store.consume(request(tenant, { at: T0 + 1, amount: 99_999_999_999_999_970_000, maxDailyVolume: limit })),
+    ).resolves.toEqual({ ok: true });
+    // 99999999999999980000 − 99999999999999970000.000000000000000001 < 10000: refused, exactly.
+    await expect(
+      store.consume(request(tenant, { at: T0 + 2, amount: 10_000, maxDailyVolume: limit })),
+    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume' });
+    await expect(store.consume(request(tenant, { at: T0 + 3, amount: 9_999, maxDailyVolume: limit }))).resolves.toEqual(
+      { ok: true },
+    );
+  });
+});

@@ -2,13 +2,13 @@
 import { randomBytes, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
-export function signEnvelope(keyPem: string, certificateFingerprint: string, payload: Record<string, unknown>) {
-  const unsigned = {
-    payload,
-    certificateFingerprint,
-    timestamp: Date.now(),
-    nonce: randomBytes(16).toString('base64url'),
-  };
+export function signEnvelope(
+  keyPem: string,
+  certificateFingerprint: string,
+  payload: Record<string, unknown>,
+  nonce = randomBytes(16).toString('base64url'),
+) {
+  const unsigned = { payload, certificateFingerprint, timestamp: Date.now(), nonce };
   const bytes = Buffer.from(canonicalize(unsigned) ?? '', 'utf8');
   const signature = sign('sha256', bytes, { key: keyPem, dsaEncoding: 'der' }).toString('base64');
   return { ...unsigned, signature };

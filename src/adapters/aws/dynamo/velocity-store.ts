@@ -16,6 +16,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, NumberValue, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest } from '../../../core/errors.js';
+import { enforceableDayLimit, isCountableAmount } from '../../../core/scope/amount-bounds.js';
 import type { VelocityRequest, VelocityResult, VelocityStore } from '../../../ports.js';
 import { call, isConditionalFailure, key, toDependencyError } from './dynamo-support.js';
 import { exactDecimal, exactDifference } from './exact-decimal.js';
@@ -52,11 +53,16 @@ export class DynamoVelocityStore implements VelocityStore {
   async consume(request: VelocityRequest): Promise<VelocityResult> {
     if (!Number.isFinite(request.at)) throw invalidRequest('invalid verification time');
     const hourLimit = request.maxTransactionsPerHour;
-    const dayLimit = request.maxDailyVolume;
+    // A limit from a certificate issued before the amount bounds is enforced on the grid, or not at all (fail closed).
+    const dayLimit =
+      request.maxDailyVolume === undefined ? undefined : (enforceableDayLimit(request.maxDailyVolume) ?? -1);
     const amount = request.amount;
-    // A negative, non-finite or oversized amount can never fit (and a negative one would "refund" volume).
+    // A negative, non-finite, off-grid or oversized amount can never fit (and a negative one would "refund" volume):
+    // off the grid, the exact running sum could exceed the 38 digits DynamoDB holds.
     const amountUnfit =
-      dayLimit !== undefined && amount !== undefined && !(Number.isFinite(amount) && amount >= 0 && amount <= dayLimit);
+      dayLimit !== undefined &&
+      amount !== undefined &&
+      !(Number.isFinite(amount) && amount >= 0 && amount <= dayLimit && isCountableAmount(amount));
     const step: Step = {
       counterKey: key('VEL', request.tenantId, request.fingerprint),
       minute: Math.floor(request.at / MINUTE_MS),

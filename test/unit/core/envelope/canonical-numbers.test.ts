@@ -19,9 +19,9 @@ const expected = (payload: string) =>
 describe('canonical signed bytes', () => {
   it.each([
     ['{"action":"a","amount":-0}', '{"action":"a","amount":0}'],
-    ['{"action":"a","amount":1e21}', '{"action":"a","amount":1e+21}'],
-    ['{"action":"a","amount":1E21}', '{"action":"a","amount":1e+21}'],
-    ['{"action":"a","amount":100000000000000000000}', '{"action":"a","amount":100000000000000000000}'],
+    ['{"action":"a","n":1e21}', '{"action":"a","n":1e+21}'],
+    ['{"action":"a","n":1E21}', '{"action":"a","n":1e+21}'],
+    ['{"action":"a","n":100000000000000000000}', '{"action":"a","n":100000000000000000000}'],
     ['{"action":"a","amount":1e-7}', '{"action":"a","amount":1e-7}'],
     ['{"action":"a","amount":9900.50}', '{"action":"a","amount":9900.5}'],
     ['{"z":1,"action":"a","\\u00e9":2,"\\ud83d\\ude00":3,"\\uffff":4}', '{"action":"a","z":1,"é":2,"😀":3,"\uffff":4}'],

@@ -53,3 +53,53 @@ describe('parseJsonStrict', () => {
     );
   });
 });
+
+describe('parseJsonStrict numbers (docs/api.md §4)', () => {
+  it.each([
+    ['{"a":100.00000000000000001}', 'a'],
+    ['{"a":1e-400}', 'a'],
+    ['{"a":1e400}', 'a'],
+    ['{"a":-1e400}', 'a'],
+    ['[0.1,[9007199254740993]]', '[1][0]'],
+    ['{"a":{"b":5e-325}}', 'a.b'],
+    ['{"a":123456789012345678901234567890}', 'a'],
+  ])('refuses %s with field %s', (text, field) => {
+    expect(failure(text)).toEqual({ code: 'INVALID_REQUEST', field });
+  });
+
+  it('refuses an inexact top-level number without a field', () => {
+    expect(failure('1e999')).toEqual({ code: 'INVALID_REQUEST' });
+  });
+
+  it.each([
+    '9900.0',
+    '9.9e3',
+    '9.9E+3',
+    '0.1',
+    '-0',
+    '-0.0e10',
+    '0e999999999999',
+    '1e21',
+    '5e-324',
+    '1.7976931348623157e308',
+    '9007199254740992',
+    '100000000000000000000',
+    '0.000001',
+  ])('accepts %s, which denotes its double exactly', (text) => {
+    expect(parseJsonStrict(text)).toBe(JSON.parse(text));
+  });
+
+  it('accepts every double written in its shortest form, and refuses it with one more significant digit', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (value) => {
+        const shortest = JSON.stringify(value);
+        expect(parseJsonStrict(shortest)).toBe(value === 0 ? 0 : value);
+        if (value === 0) return; // appending digits to 0 writes a different, exact number
+        const [mantissa = '', exponent] = shortest.split('e');
+        const longer = `${mantissa}${mantissa.includes('.') ? '' : '.'}000000000000000000001${exponent === undefined ? '' : `e${exponent}`}`;
+        expect(failure(longer).code).toBe('INVALID_REQUEST');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

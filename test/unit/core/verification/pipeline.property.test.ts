@@ -17,7 +17,13 @@ const RESERVED = new Set(['action', 'amount', 'currency', 'counterparty', 'regio
 const payloadArb: fc.Arbitrary<ActionPayload> = fc
   .record({
     action: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
-    money: fc.option(fc.double({ min: 0, max: 1e12, noNaN: true }), { nil: undefined }),
+    // Amounts on the grid the velocity counters hold exactly (below 1e20, at most 18 decimals): docs/api.md §4.
+    money: fc.option(
+      fc
+        .tuple(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 18 }))
+        .map(([units, decimals]) => units / 10 ** decimals),
+      { nil: undefined },
+    ),
     extra: fc.dictionary(
       fc.string({ unit: 'grapheme', maxLength: 8 }).filter((k) => !RESERVED.has(k)),
       // The envelope parser refuses `__proto__` keys at any depth (prototype pollution), so honest payloads avoid them.
