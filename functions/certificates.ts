@@ -5,6 +5,7 @@
 import { CertificateLifecycle, type LifecycleDeps } from '../src/app/certificate-lifecycle.js';
 import type { AppContext, Provider } from '../src/app/context.js';
 import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
+import { parsePayload } from '../src/core/envelope/schema.js';
 import { KakuninError, notFound } from '../src/core/errors.js';
 import type { IssueCertificateRequest } from '../src/core/services.js';
 import { agentFor } from '../src/http/access.js';
@@ -78,12 +79,9 @@ export const createCertificatesHandler = (contextProvider: Provider<Certificates
       'POST /v1/agents/{id}/sign': async (request: CertificatesRequest) => {
         const agent = await agentFor(request.ctx, request.principal, request.params.id, 'sign');
         const body = parseBody(request.event, signRequestSchema);
-        const envelope = await lifecycle(request).sign(
-          agent.tenantId,
-          agent.id,
-          body.payload,
-          body.certificateFingerprint,
-        );
+        // The verifier's payload rule on the payload exactly as sent: what it would refuse is refused here (400).
+        const payload = parsePayload(body.payload);
+        const envelope = await lifecycle(request).sign(agent.tenantId, agent.id, payload, body.certificateFingerprint);
         return json(200, envelope);
       },
       'GET /v1/certificates/{fingerprint}': async (request: CertificatesRequest) => {
