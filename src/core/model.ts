@@ -137,15 +137,25 @@ export interface RiskSnapshot {
   updatedAt: number;
 }
 
+/**
+ * Every security-relevant event is one of these (docs/api.md §7). `baseline.locked` and `webhook.created` are
+ * appended by the monitoring and webhook routes through the same Ledger port.
+ */
 export type AuditType =
   | 'action.verified'
   | 'action.rejected'
   | 'action.signed'
   | 'certificate.issued'
   | 'certificate.revoked'
+  | 'key.minted'
   | 'agent.created'
   | 'agent.updated'
-  | 'api_key.created';
+  | 'agent.suspended'
+  | 'agent.reactivated'
+  | 'agent.settings_changed'
+  | 'api_key.created'
+  | 'baseline.locked'
+  | 'webhook.created';
 
 /** What a caller hands to the Ledger; the ledger assigns id, seq, createdAt and the hash links. */
 export interface AuditEntryInput {
