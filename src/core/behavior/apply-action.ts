@@ -18,7 +18,7 @@ import {
   trainSpread,
 } from './event-signals.js';
 import { pruneEvidence, scoreState } from './evidence.js';
-import { hash53 } from './hash.js';
+import { hash32 } from './hash.js';
 import { originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
 import type { BehaviorParams } from './params.js';
 import { addToRates, advanceRates, countHourly, othersInHorizons, scoreRates, trainRates } from './rate-signals.js';
@@ -35,7 +35,7 @@ export function applyAction(
 ): ApplyResult {
   if (!Number.isFinite(action.at)) throw new RangeError('behaviour: action.at must be a finite epoch ms');
   if (typeof action.payload?.action !== 'string') throw new RangeError('behaviour: payload.action must be a string');
-  const idHash = hash53(action.id);
+  const idHash = hash32(action.id);
   if (state.ids.includes(idHash)) {
     const { assessment } = scoreState(state, state.clock, params);
     return { state, assessment, warn: false, revoke: false, duplicate: true, ...episode(state) };
@@ -49,7 +49,8 @@ export function applyAction(
   // 1. Score against the baseline as it stands.
   advanceRates(state, ctx);
   const others = othersInHorizons(state, ctx);
-  scoreRates(state, ctx, others);
+  ctx.windowActions = others[1]! + 1;
+  const rateSurprising = scoreRates(state, ctx, others);
   scoreAmount(state, ctx);
   const known = isKnownCounterparty(state, ctx);
   scoreCounterparty(state, ctx, known);
@@ -59,7 +60,7 @@ export function applyAction(
   const index = actionIndex(state, ctx, !frozenBefore);
   scoreSequence(state, ctx, index);
   const distinct = distinctRecent(state, ctx);
-  scoreSpread(state, ctx, distinct);
+  const spreadSurprising = scoreSpread(state, ctx, distinct);
   scoreDrift(state, ctx);
 
   const scored = scoreState(state, ctx.now, params);
@@ -85,11 +86,11 @@ export function applyAction(
   addToRates(state, ctx);
   // During warm-up the rate moments keep learning even when frozen: they cannot revoke then, and a new agent whose
   // normal pace differs from the prior must not stay flagged forever.
-  if (train || state.trained < params.warmupEvents) trainRates(state, ctx, others);
+  if (train || state.trained < params.warmupEvents) trainRates(state, ctx, others, rateSurprising);
   if (train) {
     trainProfile(state, ctx);
     trainCounterparty(state, ctx, known);
-    trainSpread(state, ctx, distinct);
+    trainSpread(state, ctx, distinct, spreadSurprising);
     trainSequence(state, ctx, index);
     trainAmount(state, ctx);
   } else {
@@ -130,6 +131,15 @@ function trainAmount(state: AgentState, ctx: ActionContext): void {
   state.sketches[0].accept(ctx.amount);
 }
 
+/** Mean actions of the last (up to) seven complete days before `today`, bounded to [10, 10 000]. */
+function updateDailyActions(state: AgentState, today: number): void {
+  const complete = state.days.filter((d) => d.day < today && d.day >= today - 7);
+  if (complete.length === 0) return;
+  const span = Math.min(7, today - Math.min(...complete.map((d) => d.day)));
+  const mean = complete.reduce((a, d) => a + d.count, 0) / Math.max(span, 1);
+  state.dailyActions = Math.min(10_000, Math.max(10, mean));
+}
+
 /** Exact per-day totals (stats: count, amounts, max) for the last DAY_SLOTS days. */
 function countDay(state: AgentState, ctx: ActionContext): void {
   const day = Math.floor(ctx.t / DAY_MS);
@@ -139,6 +149,7 @@ function countDay(state: AgentState, ctx: ActionContext): void {
     if (newest && day <= newest.day - DAY_SLOTS) return;
     record = { day, count: 0, amounts: 0, volume: 0, maxAmount: 0 };
     state.days.push(record);
+    updateDailyActions(state, day);
     state.days.sort((a, b) => a.day - b.day);
     while (state.days.length > DAY_SLOTS) state.days.shift();
     if (!state.days.includes(record)) return;

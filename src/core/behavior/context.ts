@@ -18,6 +18,8 @@ export interface ActionContext {
   counterparty: string | undefined;
   params: BehaviorParams;
   baseline: LockedBaseline | undefined;
+  /** Actions in the last ten minutes, this one included (exponentially weighted); set once rates are read. */
+  windowActions: number;
 }
 
 export function actionContext(
@@ -38,5 +40,6 @@ export function actionContext(
     counterparty: target === undefined || target === '' ? undefined : truncate(target),
     params,
     baseline,
+    windowActions: 1,
   };
 }

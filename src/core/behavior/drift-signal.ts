@@ -12,6 +12,10 @@ import type { AgentState, DriftTrack } from './state.js';
 const MIN_DAYS = 5;
 const MIN_AMOUNTS = 5;
 const ALPHA = 1 / 21;
+const PRIOR_DAYS = 4;
+/** Prior day-to-day variance of log(1 + actions per day) and of the day's mean log amount. */
+const COUNT_PRIOR_VARIANCE = 0.35 ** 2;
+const AMOUNT_PRIOR_VARIANCE = 0.12 ** 2;
 
 /** Adds the action to today's aggregate, closing the previous day first. Late actions for closed days: ignored. */
 export function accumulateDrift(state: AgentState, ctx: ActionContext, train: boolean): void {
@@ -20,22 +24,49 @@ export function accumulateDrift(state: AgentState, ctx: ActionContext, train: bo
   if (day < state.driftDay) return;
   if (day > state.driftDay) {
     const [count, amount] = state.driftTracks;
-    step(count, Math.log1p(state.driftCount), ctx, train, true);
-    if (state.driftAmounts >= MIN_AMOUNTS) step(amount, state.driftLogAmount / state.driftAmounts, ctx, train, true);
+    step(count, Math.log1p(state.driftCount), 0, COUNT_PRIOR_VARIANCE, ctx, train, true);
+    if (state.driftAmounts >= MIN_AMOUNTS) {
+      step(amount, state.driftLogAmount / state.driftAmounts, sampling(state), AMOUNT_PRIOR_VARIANCE, ctx, train, true);
+    }
     state.driftDay = day;
     state.driftCount = 0;
     state.driftLogAmount = 0;
+    state.driftLogAmountSquares = 0;
     state.driftAmounts = 0;
   }
   state.driftCount += 1;
   if (ctx.amount !== undefined && ctx.amount > 0) {
-    state.driftLogAmount += Math.log(ctx.amount);
+    const log = Math.log(ctx.amount);
+    state.driftLogAmount += log;
+    state.driftLogAmountSquares += log * log;
     state.driftAmounts += 1;
   }
 }
 
-function step(track: DriftTrack, x: number, ctx: ActionContext, train: boolean, commit: boolean): number {
-  const sd = Math.sqrt(track.variance + 0.01);
+/** Sampling variance of today's mean log amount (its within-day variance over its count). */
+function sampling(state: AgentState): number {
+  const n = state.driftAmounts;
+  if (n < 2) return 0;
+  const mean = state.driftLogAmount / n;
+  return Math.max(0, (state.driftLogAmountSquares / n - mean * mean) * (n / (n - 1))) / n;
+}
+
+/**
+ * One day into Page-Hinkley. The spread is the larger of the reference's day-to-day variance and today's own
+ * sampling variance, so a quiet day with few, scattered amounts does not look like a shift.
+ */
+function step(
+  track: DriftTrack,
+  x: number,
+  samplingVariance: number,
+  priorVariance: number,
+  ctx: ActionContext,
+  train: boolean,
+  commit: boolean,
+): number {
+  // Few days say little about day-to-day variation: a prior (as PRIOR_DAYS days of it) keeps early z-scores sane.
+  const between = (track.days * track.variance + PRIOR_DAYS * priorVariance) / (track.days + PRIOR_DAYS);
+  const sd = Math.sqrt(Math.max(between, samplingVariance) + 1e-4);
   const ph = track.days >= MIN_DAYS ? Math.max(0, track.cum + (x - track.mean) / sd - ctx.params.driftDelta) : 0;
   if (commit) {
     track.cum = ph;
@@ -55,17 +86,25 @@ function step(track: DriftTrack, x: number, ctx: ActionContext, train: boolean, 
 /** The drift evidence as of this action: the larger of the two tracks' statistics over closed days. */
 export function scoreDrift(state: AgentState, ctx: ActionContext): void {
   const [count, amount] = state.driftTracks;
-  const byCount = count.cum >= amount.cum;
+  // Today's mean amount joins in once a good part of a day's amounts is in, so a drift shows within its second day.
+  const enough = state.driftAmounts >= Math.max(20, state.dailyActions / 3) && amount.days >= MIN_DAYS;
+  const today = enough ? state.driftLogAmount / state.driftAmounts : amount.last;
+  const amountPh = enough
+    ? Math.max(amount.cum, step(amount, today, sampling(state), AMOUNT_PRIOR_VARIANCE, ctx, false, false))
+    : amount.cum;
+  const byCount = count.cum >= amountPh;
   const track = byCount ? count : amount;
+  const ph = byCount ? count.cum : amountPh;
+  const last = byCount ? count.last : amountPh > amount.cum ? today : amount.last;
   const show = (x: number) => (byCount ? Math.round(Math.expm1(x) * 10) / 10 : Number(Math.exp(x).toPrecision(4)));
-  const p = Math.exp(-2 * ctx.params.driftDelta * track.cum);
+  const p = Math.exp(-2 * ctx.params.driftDelta * ph);
   const label = byCount ? 'actions per day' : 'mean amount per day';
   recordEvidence(
     state,
     'drift',
     surprise(p, ctx.params),
     ctx.t,
-    `${label} ${show(track.last)}`,
+    `${label} ${show(last)}`,
     `${label} ${show(track.mean)}`,
     false,
     ctx.params,

@@ -5,14 +5,19 @@
  */
 import { countAtOrAbove, mergedQuantile } from './amount-sketch.js';
 import type { ActionContext } from './context.js';
+import { empiricalTail, recordCount } from './count-histogram.js';
 import { recordEvidence, surprise } from './evidence.js';
 import { hash32 } from './hash.js';
+import { HISTOGRAM_ALPHA, histogramMass, MIN_HISTOGRAM, TAIL, TAIL_WEIGHT } from './rate-signals.js';
+import { addHit, SCAN_SLOTS, scanSurprise } from './scan.js';
 import { type AgentState, RECENT_SLOTS } from './state.js';
 import { blendMoments, negativeBinomialTail, normalTail, updateMoments } from './tail.js';
 
 /** Amounts needed before the agent's own distribution is trusted (there is no population prior for amounts). */
 const MIN_AMOUNTS = 20;
 const Z99 = 2.326;
+/** An amount in the agent's top 1 % is a tail hit for the scan statistic. */
+const TAIL_HIT = 0.01;
 
 export function scoreAmount(state: AgentState, ctx: ActionContext): void {
   const amount = ctx.amount;
@@ -23,7 +28,9 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): void {
     // A log-normal through the locked p50 and p99.
     const sigma = (Math.log(locked.p99) - Math.log(locked.p50)) / Z99;
     const p = amount > 0 ? normalTail((Math.log(amount) - Math.log(locked.p50)) / sigma) : 1;
-    recordEvidence(state, 'amount', surprise(p, params), ctx.t, amount, locked.p99, true, params);
+    const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
+    if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
+    recordEvidence(state, 'amount', s, ctx.t, amount, locked.p99, false, params);
     return;
   }
   const [current, previous] = state.sketches;
@@ -34,10 +41,11 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): void {
   const max = Math.max(current.count ? current.max : 0, previous.count ? previous.max : 0);
   // Beyond the largest amount seen, extrapolate a Pareto tail (index 2) instead of stopping at 1/(n+1).
   if (max > 0 && amount > max) p *= (max / amount) ** 2;
-  const s = surprise(p, params);
+  const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
+  if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
   if (s <= 0) return;
   const p99 = mergedQuantile(state.sketches, 0.99, params.sketchAccuracy, params.sketchBins) ?? 0;
-  recordEvidence(state, 'amount', s, ctx.t, amount, Number(p99.toPrecision(4)), true, params);
+  recordEvidence(state, 'amount', s, ctx.t, amount, Number(p99.toPrecision(4)), false, params);
 }
 
 /** Prior rate of new counterparties for a new agent: it meets many. */
@@ -55,8 +63,9 @@ export function scoreCounterparty(state: AgentState, ctx: ActionContext, known: 
   const { params } = ctx;
   const w = state.trained / (state.trained + params.priorEvents);
   const rate = Math.max(w * state.novelCounterpartyRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
-  const s = surprise(rate, params);
-  recordEvidence(state, 'counterparty_novelty', s, ctx.t, ctx.counterparty, state.counterparties.size, true, params);
+  const s = scanSurprise(state, ctx, SCAN_SLOTS.counterparty_novelty, rate, rate, true);
+  addHit(state, ctx, SCAN_SLOTS.counterparty_novelty);
+  recordEvidence(state, 'counterparty_novelty', s, ctx.t, ctx.counterparty, state.counterparties.size, false, params);
 }
 
 export function trainCounterparty(state: AgentState, ctx: ActionContext, known: boolean): void {
@@ -95,7 +104,7 @@ export function scoreOffHours(state: AgentState, ctx: ActionContext): void {
   if (periods && periods.length > 0) {
     if (periods.some(([a, b]) => inPeriod(ctx.hour, a, b))) return;
     const label = periods.map(([a, b]) => `${a}-${b}`).join(',');
-    recordEvidence(state, 'off_hours', surprise(0.01, params), ctx.t, ctx.hour, label, false, params);
+    recordEvidence(state, 'off_hours', surprise(0.01 / 24, params), ctx.t, ctx.hour, label, false, params);
     return;
   }
   if (state.trained < params.warmupEvents || ctx.t - state.createdAt < 3 * 86_400_000) return;
@@ -111,7 +120,7 @@ export function scoreOffHours(state: AgentState, ctx: ActionContext): void {
   const usual = activePeriods(Array.from(state.profile))
     .map(([a, b]) => `${a}-${b}`)
     .join(',');
-  recordEvidence(state, 'off_hours', surprise(p, params), ctx.t, ctx.hour, usual, false, params);
+  recordEvidence(state, 'off_hours', surprise(p, params, state.dailyActions), ctx.t, ctx.hour, usual, false, params);
 }
 
 export function inPeriod(hour: number, start: number, end: number): boolean {
@@ -160,8 +169,9 @@ export function distinctRecent(state: AgentState, ctx: ActionContext): number {
   return seen.size;
 }
 
-export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: number): void {
-  if (distinct <= 1) return;
+/** Scores the spread; true when it was in the tail (then it does not train the baseline). */
+export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: number): boolean {
+  if (distinct <= 1) return false;
   const [m, v] = blendMoments(
     state.trained,
     state.spreadMean,
@@ -171,9 +181,14 @@ export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: num
     ctx.params.priorEvents,
     ctx.params.warmupEvents,
   );
-  if (distinct <= m + 1) return;
-  const s = surprise(negativeBinomialTail(distinct, m, v), ctx.params);
+  if (distinct <= m + 1) return false;
+  let p = negativeBinomialTail(distinct, m, v);
+  if (p < ctx.params.pFloor && histogramMass(state.spreadHist) >= MIN_HISTOGRAM) {
+    p = Math.max(p, empiricalTail(state.spreadHist, distinct));
+  }
+  const s = surprise(p, ctx.params, state.dailyActions);
   recordEvidence(state, 'counterparty_spread', s, ctx.t, distinct, Math.round(m * 100) / 100, false, ctx.params);
+  return p < TAIL;
 }
 
 export function rememberRecent(state: AgentState, ctx: ActionContext): void {
@@ -183,8 +198,13 @@ export function rememberRecent(state: AgentState, ctx: ActionContext): void {
   state.recentHead = (state.recentHead + 1) % RECENT_SLOTS;
 }
 
-export function trainSpread(state: AgentState, ctx: ActionContext, distinct: number): void {
+export function trainSpread(state: AgentState, ctx: ActionContext, distinct: number, inTail: boolean): void {
   if (distinct === 0) return;
+  if (inTail && state.trained >= ctx.params.warmupEvents) {
+    recordCount(state.spreadHist, distinct, HISTOGRAM_ALPHA, TAIL_WEIGHT);
+    return;
+  }
   const alpha = Math.max(ctx.params.momentAlpha, 1 / (state.trained + 1));
   [state.spreadMean, state.spreadVar] = updateMoments(state.spreadMean, state.spreadVar, distinct, alpha);
+  recordCount(state.spreadHist, distinct, HISTOGRAM_ALPHA);
 }

@@ -9,10 +9,15 @@ import type { BehaviorParams, SignalName } from './params.js';
 import type { AgentState, Evidence } from './state.js';
 import type { Contribution, RiskAssessment } from './types.js';
 
-/** Turns a p-value into capped surprise (log₁₀ units), or 0 for ordinary variation. */
-export function surprise(p: number, params: BehaviorParams): number {
-  if (!(p < params.pFloor)) return 0;
-  return Math.min(-Math.log10(Math.max(p, 1e-300)), params.surpriseCap);
+/**
+ * Turns a p-value into capped surprise (log₁₀ units), or 0 for ordinary variation. `tests` is how many such tests a
+ * day holds (the agent's actions per day for per-action signals): the p-value is Bonferroni-adjusted to "this
+ * surprising at least once in a day", which is what the false-warning budget (per agent-day) is about.
+ */
+export function surprise(p: number, params: BehaviorParams, tests = 1): number {
+  const adjusted = p * Math.max(1, tests);
+  if (!(adjusted < params.pFloor)) return 0;
+  return Math.min(-Math.log10(Math.max(adjusted, 1e-300)), params.surpriseCap);
 }
 
 export function decayedSurprise(signal: SignalName, e: Evidence, now: number, params: BehaviorParams): number {

@@ -1,20 +1,26 @@
 /**
  * Origin change, modelled on GuardDuty's credential-exfiltration finding: a certificate used from an origin (network
- * /24 or /48, user agent, region) it has not established, and the same certificate seen from two regions within
- * minutes. Origins are tracked per certificate in a few slots, least recently seen evicted.
+ * /24 or /48, user agent, region) it has not established, and the same certificate in use from two origins at once:
+ * an established origin still active after a new one appeared (a copied credential; a redeploy switches over instead),
+ * the stronger when they are in different regions (impossible travel). Origins are tracked per certificate in a few
+ * slots, least recently seen evicted.
  */
 import type { ActionContext } from './context.js';
 import { recordEvidence, surprise } from './evidence.js';
 import { hash32, networkPrefix } from './hash.js';
+import { addHit, SCAN_SLOTS, scanSurprise } from './scan.js';
 import { type AgentState, type OriginEntry, truncate } from './state.js';
 
 const PRIOR_NOVELTY = 0.05;
-const MIN_NOVELTY = 0.001;
-/** An origin stays "unconfirmed" (still scored as new) until seen this many times over at least this long. */
+const MIN_NOVELTY = 1e-4;
+/** An origin is established once seen this many times over at least this long. */
 const CONFIRM_COUNT = 5;
 const CONFIRM_MS = 3_600_000;
 /** Extra likelihood factor when the user agent, or the region, is also new for the certificate. */
 const ALSO_NEW_FACTOR = 0.3;
+/** p-values of concurrent use: same region from another network; another region (impossible travel). */
+const CONCURRENT_P = 1e-2;
+const TRAVEL_P = 1e-4;
 
 export interface OriginFacts {
   cert: number;
@@ -23,6 +29,10 @@ export interface OriginFacts {
   region: string;
   match: OriginEntry | undefined;
   novel: boolean;
+}
+
+export function established(o: OriginEntry): boolean {
+  return o.count >= CONFIRM_COUNT && o.last - o.first >= CONFIRM_MS;
 }
 
 export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts | undefined {
@@ -43,45 +53,47 @@ export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts 
 export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: OriginFacts): void {
   const { params } = ctx;
   const mine = state.origins.filter((o) => o.cert === facts.cert);
-  const unconfirmed =
-    facts.match !== undefined &&
-    (facts.match.count < CONFIRM_COUNT || ctx.t - facts.match.first < CONFIRM_MS) &&
-    mine.length > 1;
-  const label = facts.prefix || facts.region || 'an unknown origin';
-  if (facts.novel || unconfirmed) {
+  const young = facts.match !== undefined && !established(facts.match) && mine.length > 1;
+  const label = [facts.prefix, facts.region].filter(Boolean).join(' ') || 'an unknown origin';
+  const others = mine.filter((o) => o !== facts.match);
+  const regionKnown = facts.region === '' || mine.some((o) => established(o) && o.region === facts.region);
+  if (facts.novel || young) {
     const w = state.trained / (state.trained + params.priorEvents);
     let p = Math.max(w * state.novelOriginRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
-    const others = facts.match ? mine.filter((o) => o !== facts.match) : mine;
     if (facts.ua !== 0 && !others.some((o) => o.ua === facts.ua)) p *= ALSO_NEW_FACTOR;
     if (facts.region !== '' && !others.some((o) => o.region === facts.region)) p *= ALSO_NEW_FACTOR;
     const known = others.map((o) => o.prefix || o.region).join(', ');
-    recordEvidence(state, 'origin_new', surprise(p, params), ctx.t, label, known, true, params);
+    const q = Math.max(w * state.novelOriginRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
+    // A first sighting is a scan hit; a young origin's later uses are too, but only from a region the certificate
+    // has not established (a redeploy stays in its region: its later uses are the same evidence again).
+    const hit = facts.novel || !regionKnown;
+    const s = scanSurprise(state, ctx, SCAN_SLOTS.origin_new, p, q, hit);
+    if (hit) addHit(state, ctx, SCAN_SLOTS.origin_new);
+    recordEvidence(state, 'origin_new', s, ctx.t, label, known, false, params);
   }
-  if (facts.region === '') return;
-  const far = mine.find(
-    (o) => o.region !== '' && o.region !== facts.region && Math.abs(ctx.t - o.last) <= params.travelWindowMs,
-  );
-  if (far) {
-    // Two regions within minutes for one certificate: either a copied credential or a deployment spanning regions,
-    // which an established origin pair (both confirmed) shows; only the former is scored.
-    const bothEstablished =
-      facts.match !== undefined && !unconfirmed && far.count >= CONFIRM_COUNT && far.last - far.first >= CONFIRM_MS;
-    if (!bothEstablished) {
-      recordEvidence(
-        state,
-        'origin_travel',
-        surprise(1e-5, params),
-        ctx.t,
-        label,
-        far.prefix || far.region,
-        false,
-        params,
-      );
+  // Concurrent use. Another region this certificate has not established, active within the window: impossible
+  // travel. The same region from another network: parallel use once the two interleave (a redeploy switches over,
+  // so a first sighting alone is not counted). A deployment that spans established regions is neither.
+  for (const o of others) {
+    if (ctx.t - o.last > params.travelWindowMs) continue;
+    let p = 1;
+    if (!regionKnown && o.region !== '' && o.region !== facts.region) {
+      p = TRAVEL_P;
+    } else if (o.region === facts.region && young) {
+      if (o.last > facts.match!.first) p = CONCURRENT_P;
+    } else if (o.region === facts.region && !facts.novel && !young && !established(o) && o.first < ctx.t) {
+      p = CONCURRENT_P;
     }
+    if (p === 1) continue;
+    recordEvidence(state, 'origin_travel', surprise(p, params), ctx.t, label, o.prefix || o.region, false, params);
+    break;
   }
 }
 
-/** Seen-counts of known origins always advance; a new origin is only added while the baseline is trainable. */
+/**
+ * Seen-counts always advance and new origins are always kept (the concurrency check needs the thief's origin too);
+ * only the novelty rate, a baseline, is frozen.
+ */
 export function updateOrigins(state: AgentState, ctx: ActionContext, facts: OriginFacts, train: boolean): void {
   if (train) {
     const alpha = Math.max(ctx.params.momentAlpha, 1 / (state.trained + 1));
@@ -93,7 +105,6 @@ export function updateOrigins(state: AgentState, ctx: ActionContext, facts: Orig
     facts.match.first = Math.min(facts.match.first, ctx.t);
     return;
   }
-  if (!train && facts.novel) return;
   if (state.origins.length >= ctx.params.originSlots) {
     let oldest = 0;
     for (let i = 1; i < state.origins.length; i += 1) {

@@ -19,7 +19,7 @@ export const SIGNALS = [
 export type SignalName = (typeof SIGNALS)[number];
 
 export interface BehaviorParams {
-  /** Score = 1 − e^(−S/τ). τ = 4 puts the default warning (0.75) at S ≈ 5.5 and revocation (0.85) at S ≈ 7.6. */
+  /** Score = 1 − e^(−S/τ). τ = 2.4 puts the default warning (0.75) at S ≈ 3.3 and revocation (0.85) at S ≈ 4.55. */
   tau: number;
   /** −log₁₀ p is capped here so that one saturated signal cannot say more than "one in a million". */
   surpriseCap: number;
@@ -66,7 +66,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const DEFAULT_PARAMS: BehaviorParams = {
-  tau: 4,
+  tau: 2.4,
   surpriseCap: 6,
   pFloor: 0.05,
   weights: {
@@ -78,11 +78,11 @@ export const DEFAULT_PARAMS: BehaviorParams = {
     counterparty_novelty: 0.7,
     off_hours: 0.5,
     origin_new: 0.9,
-    origin_travel: 1.2,
+    origin_travel: 1,
     sequence: 0.8,
     counterparty_spread: 0.8,
-    // 6 × 1.0 = 6 → score 0.78: drift alone can warn, never reach the default revocation threshold.
-    drift: 1,
+    // 6 × 0.6 = 3.6 → score 0.78: drift alone can warn (from −log₁₀ p ≥ 5.6), never reach the default revocation.
+    drift: 0.6,
   },
   evidenceHalfLifeMs: 20 * MINUTE,
   accumulationGain: 0.6,
@@ -96,7 +96,7 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   recentIds: 64,
   travelWindowMs: 15 * MINUTE,
   spreadWindowMs: 10 * MINUTE,
-  driftDelta: 0.5,
+  driftDelta: 1,
   driftLambda: 4,
   sketchAccuracy: 0.05,
   sketchBins: 64,

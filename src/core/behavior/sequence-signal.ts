@@ -33,10 +33,15 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
   const prev = state.prevAction;
   const size = ctx.params.actionAlphabet + 1;
   if (prev < 0 || ctx.t - state.prevActionAt > SESSION_GAP_MS || ctx.t < state.prevActionAt) return;
-  const row = state.transitions.subarray(prev * size, prev * size + size);
-  let rowTotal = 0;
-  for (let j = 0; j < size; j += 1) rowTotal += row[j]!;
-  if (rowTotal < MIN_ROW) return;
+  let row = state.transitions.subarray(prev * size, prev * size + size);
+  let rowTotal = sum(row);
+  if (rowTotal < MIN_ROW) {
+    // An action with too little history of its own (e.g. a new one): compare with how often each action follows
+    // any action (the marginal), so a run of unfamiliar actions is still scored.
+    row = marginal(state, size);
+    rowTotal = sum(row);
+    if (rowTotal < MIN_ROW) return;
+  }
   const prob = (j: number) => (row[j]! + SMOOTHING / size) / (rowTotal + SMOOTHING);
   let entropy = 0;
   for (let j = 0; j < size; j += 1) {
@@ -51,7 +56,20 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
   for (let j = 1; j < size; j += 1) if (row[j]! > row[usual]!) usual = j;
   const p = 10 ** -state.sequenceCusum;
   const name = (i: number) => state.actions[i] ?? 'other';
-  recordEvidence(state, 'sequence', surprise(p, ctx.params), ctx.t, name(index), name(usual), false, ctx.params);
+  const s = surprise(p, ctx.params, state.dailyActions);
+  recordEvidence(state, 'sequence', s, ctx.t, name(index), name(usual), false, ctx.params);
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function marginal(state: AgentState, size: number): Float64Array {
+  const out = new Float64Array(size);
+  for (let i = 0; i < state.transitions.length; i += 1) out[i % size] = out[i % size]! + state.transitions[i]!;
+  return out;
 }
 
 export function trainSequence(state: AgentState, ctx: ActionContext, index: number): void {

@@ -21,6 +21,9 @@ export function encodeState(state: AgentState, params: BehaviorParams): Uint8Arr
   w.uint(state.events);
   w.uint(state.trained);
   for (const arr of [state.rateCount, state.rateMean, state.rateVar]) for (const v of arr) w.f32(v);
+  for (const v of state.rateHist) w.f32(v);
+  for (const v of state.spreadHist) w.f32(v);
+  for (const v of state.hits) w.f32(v);
   for (const v of state.profile) w.f32(v);
   writeHourly(w, state);
   w.uint(state.days.length);
@@ -77,6 +80,7 @@ export function encodeState(state: AgentState, params: BehaviorParams): Uint8Arr
   w.uint(state.driftDay + 1);
   w.uint(state.driftCount);
   w.f64(state.driftLogAmount);
+  w.f64(state.driftLogAmountSquares);
   w.uint(state.driftAmounts);
   for (const t of state.driftTracks) for (const v of [t.mean, t.variance, t.cum, t.last]) w.f32(v);
   for (const t of state.driftTracks) w.uint(t.days);
@@ -90,6 +94,7 @@ export function encodeState(state: AgentState, params: BehaviorParams): Uint8Arr
   }
   w.f64(state.episodeStart);
   w.f64(state.lastScore);
+  w.f32(state.dailyActions);
   const body = w.finish();
   const out = new Uint8Array(body.length + 4);
   out.set(body);
@@ -111,6 +116,9 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   state.events = r.uint();
   state.trained = r.uint();
   for (const arr of [state.rateCount, state.rateMean, state.rateVar]) for (let i = 0; i < 3; i += 1) arr[i] = r.f32();
+  for (let i = 0; i < state.rateHist.length; i += 1) state.rateHist[i] = r.f32();
+  for (let i = 0; i < state.spreadHist.length; i += 1) state.spreadHist[i] = r.f32();
+  for (let i = 0; i < state.hits.length; i += 1) state.hits[i] = r.f32();
   for (let h = 0; h < 24; h += 1) state.profile[h] = r.f32();
   readHourly(r, state);
   const days = r.uint(DAY_SLOTS);
@@ -143,19 +151,18 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   state.sequenceCusum = r.f32();
   const origins = r.uint(params.originSlots);
   for (let i = 0; i < origins; i += 1) {
-    state.origins.push({
-      cert: r.uint(0xffffffff),
-      prefix: r.string(TEXT_BYTES),
-      ua: r.uint(0xffffffff),
-      region: r.string(TEXT_BYTES),
-      count: r.uint(),
-      first: state.clock - r.uint(),
-      last: state.clock - r.uint(),
-    });
+    const cert = r.uint(0xffffffff);
+    const prefix = r.string(TEXT_BYTES);
+    const ua = r.uint(0xffffffff);
+    const region = r.string(TEXT_BYTES);
+    const count = r.uint();
+    const first = state.clock - r.uint();
+    const last = state.clock - r.uint();
+    state.origins.push({ cert, prefix, ua, region, count, first, last });
   }
   state.novelOriginRate = r.f32();
   state.idsHead = r.uint(params.recentIds - 1);
-  for (let i = 0; i < params.recentIds; i += 1) state.ids[i] = r.uint() - 1;
+  for (let i = 0; i < params.recentIds; i += 1) state.ids[i] = r.uint(0x100000000) - 1;
   const live = r.uint(RECENT_SLOTS);
   for (let i = 0; i < live; i += 1) {
     state.recentCp[i] = r.uint(0xffffffff);
@@ -167,6 +174,7 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   state.driftDay = r.uint() - 1;
   state.driftCount = r.uint();
   state.driftLogAmount = r.f64();
+  state.driftLogAmountSquares = r.f64();
   state.driftAmounts = r.uint();
   for (const t of state.driftTracks) readTrack(r, t);
   for (const t of state.driftTracks) t.days = r.uint();
@@ -177,6 +185,7 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   }
   state.episodeStart = r.f64();
   state.lastScore = r.f64();
+  state.dailyActions = r.f32();
   if (r.remaining !== 0) throw new RangeError('behaviour state: trailing bytes');
   return state;
 }

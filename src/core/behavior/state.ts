@@ -3,12 +3,15 @@
  * collection has a fixed capacity), so the stored item stays a few KiB however long the agent lives.
  */
 import { newSketch, type Sketch } from './amount-sketch.js';
+import { COUNT_BINS } from './count-histogram.js';
 import type { BehaviorParams, SignalName } from './params.js';
 
 export const HOURLY_SLOTS = 720; // 30 days of exact hourly counts (stats windows up to 30d)
 export const DAY_SLOTS = 31;
 export const RECENT_SLOTS = 32; // recent (time, counterparty) pairs for the spread signal
-export const MAX_TEXT = 64; // counterparties, actions, regions, prefixes are truncated to this many characters
+export const MAX_TEXT = 64;
+/** Prior for the actions an agent does per day, before it has a complete day of its own. */
+export const DEFAULT_DAILY_ACTIONS = 100; // counterparties, actions, regions, prefixes are truncated to this many characters
 
 export interface DayRecord {
   day: number; // days since the epoch (UTC)
@@ -62,6 +65,11 @@ export interface AgentState {
   rateCount: Float64Array;
   rateMean: Float64Array;
   rateVar: Float64Array;
+  /** Decayed histograms (count-histogram.ts) of the same counts, one per horizon, then one for the spread. */
+  rateHist: Float64Array;
+  spreadHist: Float64Array;
+  /** Per-action signals' recent tail hits (scan.ts), decayed like the ten-minute rate. */
+  hits: Float64Array;
   profile: Float64Array; // hour-of-day, decayed, as of `clock`
   hourly: Uint32Array; // exact counts per UTC hour, ring indexed by hour since the epoch
   hourlyHead: number; // the hour since the epoch of the newest slot (−1: none)
@@ -77,7 +85,7 @@ export interface AgentState {
   sequenceCusum: number;
   origins: OriginEntry[];
   novelOriginRate: number;
-  ids: Float64Array; // ring of hash53(action id)
+  ids: Float64Array; // ring of hash32(action id) (−1: empty)
   idsHead: number;
   recentCp: Float64Array; // hash32 of counterparty, ring
   recentAt: Float64Array;
@@ -87,10 +95,13 @@ export interface AgentState {
   driftDay: number; // the day the running aggregate is for (−1: none)
   driftCount: number;
   driftLogAmount: number;
+  driftLogAmountSquares: number;
   driftAmounts: number;
   driftTracks: [DriftTrack, DriftTrack]; // [daily count, daily mean log amount]
   evidence: Map<SignalName, Evidence>;
   episodeStart: number; // 0: not in an episode
+  /** Expected actions per day (mean of the last complete days): the number of tests a day's evidence is spread over. */
+  dailyActions: number;
   lastScore: number;
 }
 
@@ -105,6 +116,9 @@ export function createState(agentId: string, now: number, params: BehaviorParams
     rateCount: new Float64Array(3),
     rateMean: new Float64Array(3),
     rateVar: new Float64Array(3),
+    rateHist: new Float64Array(3 * COUNT_BINS),
+    spreadHist: new Float64Array(COUNT_BINS),
+    hits: new Float64Array(3),
     profile: new Float64Array(24),
     hourly: new Uint32Array(HOURLY_SLOTS),
     hourlyHead: -1,
@@ -130,10 +144,12 @@ export function createState(agentId: string, now: number, params: BehaviorParams
     driftDay: -1,
     driftCount: 0,
     driftLogAmount: 0,
+    driftLogAmountSquares: 0,
     driftAmounts: 0,
     driftTracks: [newTrack(), newTrack()],
     evidence: new Map(),
     episodeStart: 0,
+    dailyActions: DEFAULT_DAILY_ACTIONS,
     lastScore: 0,
   };
 }
