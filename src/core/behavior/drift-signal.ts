@@ -93,20 +93,17 @@ export function scoreDrift(state: AgentState, ctx: ActionContext): void {
     ? Math.max(amount.cum, step(amount, today, sampling(state), AMOUNT_PRIOR_VARIANCE, ctx, false, false))
     : amount.cum;
   const byCount = count.cum >= amountPh;
-  const track = byCount ? count : amount;
   const ph = byCount ? count.cum : amountPh;
+  const s = surprise(Math.exp(-2 * ctx.params.driftDelta * ph), ctx.params);
+  if (s <= 0) {
+    state.evidence.delete('drift');
+    return;
+  }
+  const track = byCount ? count : amount;
   const last = byCount ? count.last : amountPh > amount.cum ? today : amount.last;
-  const show = (x: number) => (byCount ? Math.round(Math.expm1(x) * 10) / 10 : Number(Math.exp(x).toPrecision(4)));
-  const p = Math.exp(-2 * ctx.params.driftDelta * ph);
   const label = byCount ? 'actions per day' : 'mean amount per day';
-  recordEvidence(
-    state,
-    'drift',
-    surprise(p, ctx.params),
-    ctx.t,
-    `${label} ${show(last)}`,
-    `${label} ${show(track.mean)}`,
-    false,
-    ctx.params,
-  );
+  const shown = byCount
+    ? [Math.round(Math.expm1(last) * 10) / 10, Math.round(Math.expm1(track.mean) * 10) / 10]
+    : [Number(Math.exp(last).toPrecision(4)), Number(Math.exp(track.mean).toPrecision(4))];
+  recordEvidence(state, 'drift', s, ctx.t, `${label} ${shown[0]}`, `${label} ${shown[1]}`, false, ctx.params);
 }

@@ -111,12 +111,15 @@ export function scoreOffHours(state: AgentState, ctx: ActionContext): void {
   let total = 0;
   for (let h = 0; h < 24; h += 1) total += state.profile[h]!;
   const smooth = 0.5;
-  const q = (h: number) => (state.profile[h]! + smooth) / (total + 24 * smooth);
-  const mine = q(ctx.hour);
+  const norm = total + 24 * smooth;
+  const mine = (state.profile[ctx.hour]! + smooth) / norm;
   if (mine >= 0.5 / 24) return;
   // p-value: the mass of all hours at most as likely as this one.
   let p = 0;
-  for (let h = 0; h < 24; h += 1) if (q(h) <= mine) p += q(h);
+  for (let h = 0; h < 24; h += 1) {
+    const q = (state.profile[h]! + smooth) / norm;
+    if (q <= mine) p += q;
+  }
   const usual = activePeriods(Array.from(state.profile))
     .map(([a, b]) => `${a}-${b}`)
     .join(',');
@@ -156,17 +159,24 @@ export function trainProfile(state: AgentState, ctx: ActionContext): void {
 const PRIOR_SPREAD_MEAN = 2;
 const PRIOR_SPREAD_VARIANCE = 8;
 
+const seen = new Float64Array(RECENT_SLOTS + 1);
+
 /** Distinct counterparties among the recent ones within the spread window, this action's included. */
 export function distinctRecent(state: AgentState, ctx: ActionContext): number {
   if (ctx.counterparty === undefined) return 0;
-  const mine = hash32(ctx.counterparty);
-  const seen = new Set<number>([mine]);
+  // At most RECENT_SLOTS + 1 values: a linear scan beats allocating a Set on every action.
+  seen[0] = hash32(ctx.counterparty);
+  let size = 1;
   const from = ctx.t - ctx.params.spreadWindowMs;
   for (let i = 0; i < RECENT_SLOTS; i += 1) {
     const at = state.recentAt[i]!;
-    if (state.recentCp[i]! >= 0 && at >= from && at <= ctx.t) seen.add(state.recentCp[i]!);
+    const cp = state.recentCp[i]!;
+    if (cp < 0 || at < from || at > ctx.t) continue;
+    let k = 0;
+    while (k < size && seen[k] !== cp) k += 1;
+    if (k === size) seen[size++] = cp;
   }
-  return seen.size;
+  return size;
 }
 
 /** Scores the spread; true when it was in the tail (then it does not train the baseline). */
@@ -181,7 +191,7 @@ export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: num
     ctx.params.priorEvents,
     ctx.params.warmupEvents,
   );
-  if (distinct <= m + 1) return false;
+  if (distinct <= m + 1 || distinct <= m + 2 * Math.sqrt(v)) return false;
   let p = negativeBinomialTail(distinct, m, v);
   if (p < ctx.params.pFloor && histogramMass(state.spreadHist) >= MIN_HISTOGRAM) {
     p = Math.max(p, empiricalTail(state.spreadHist, distinct));

@@ -61,11 +61,15 @@ export function pruneEvidence(state: AgentState, now: number, params: BehaviorPa
 
 export interface Scored {
   assessment: RiskAssessment;
-  /** Score without the signals that may not revoke on their own (drift always; rates during warm-up). */
+  /**
+   * Score without the evidence that may not revoke: drift; the one- and ten-minute rates (a benign ad-hoc batch looks
+   * the same for minutes: they warn, the hour and the locked p95 can revoke); every rate signal during warm-up.
+   */
   revocableScore: number;
 }
 
 const RATE_SIGNALS: ReadonlySet<SignalName> = new Set(['rate_1m', 'rate_10m', 'rate_1h', 'rate_locked_p95']);
+const NEVER_REVOKE: ReadonlySet<SignalName> = new Set(['drift', 'rate_1m', 'rate_10m']);
 
 export function scoreState(state: AgentState, now: number, params: BehaviorParams): Scored {
   const warmingUp = state.trained < params.warmupEvents;
@@ -77,7 +81,7 @@ export function scoreState(state: AgentState, now: number, params: BehaviorParam
     if (!(ws > 0)) continue;
     parts.push({ signal, ws, e });
     total += ws;
-    if (signal !== 'drift' && !(warmingUp && RATE_SIGNALS.has(signal))) revocable += ws;
+    if (!NEVER_REVOKE.has(signal) && !(warmingUp && RATE_SIGNALS.has(signal))) revocable += ws;
   }
   parts.sort((a, b) => b.ws - a.ws || (a.signal < b.signal ? -1 : 1));
   const score = toScore(total, params);

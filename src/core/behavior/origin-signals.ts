@@ -35,14 +35,34 @@ export function established(o: OriginEntry): boolean {
   return o.count >= CONFIRM_COUNT && o.last - o.first >= CONFIRM_MS;
 }
 
+/**
+ * The user agent's product (the token before the first "/" or space): an SDK upgrade (kakunin-sdk/1.4 → 1.5) is the
+ * same client, another client (python-requests/2.31) is not.
+ */
+export function clientFamily(userAgent: string): string {
+  const end = userAgent.search(/[/\s]/);
+  return (end < 0 ? userAgent : userAgent.slice(0, end)).toLowerCase().slice(0, 64);
+}
+
+// Most actions come from the address before them: remember the last one's network (pure: same input, same output).
+let lastIp = '';
+let lastPrefix = '';
+function prefixOf(ip: string): string {
+  if (ip !== lastIp) {
+    lastIp = ip;
+    lastPrefix = truncate(networkPrefix(ip));
+  }
+  return lastPrefix;
+}
+
 export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts | undefined {
   const origin = ctx.action.origin;
   if (!origin || (origin.ip === undefined && origin.userAgent === undefined && origin.region === undefined)) {
     return undefined;
   }
   const cert = hash32(ctx.action.certificateFingerprint ?? '');
-  const prefix = origin.ip ? truncate(networkPrefix(origin.ip)) : '';
-  const ua = origin.userAgent ? hash32(origin.userAgent) : 0;
+  const prefix = origin.ip ? prefixOf(origin.ip) : '';
+  const ua = origin.userAgent ? hash32(clientFamily(origin.userAgent)) : 0;
   const region = truncate(origin.region ?? '');
   const mine = state.origins.filter((o) => o.cert === cert);
   const match = mine.find((o) => (prefix !== '' ? o.prefix === prefix : o.ua === ua && o.region === region));
@@ -54,7 +74,6 @@ export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: Origin
   const { params } = ctx;
   const mine = state.origins.filter((o) => o.cert === facts.cert);
   const young = facts.match !== undefined && !established(facts.match) && mine.length > 1;
-  const label = [facts.prefix, facts.region].filter(Boolean).join(' ') || 'an unknown origin';
   const others = mine.filter((o) => o !== facts.match);
   const regionKnown = facts.region === '' || mine.some((o) => established(o) && o.region === facts.region);
   if (facts.novel || young) {
@@ -64,12 +83,13 @@ export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: Origin
     if (facts.region !== '' && !others.some((o) => o.region === facts.region)) p *= ALSO_NEW_FACTOR;
     const known = others.map((o) => o.prefix || o.region).join(', ');
     const q = Math.max(w * state.novelOriginRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
-    // A first sighting is a scan hit; a young origin's later uses are too, but only from a region the certificate
-    // has not established (a redeploy stays in its region: its later uses are the same evidence again).
-    const hit = facts.novel || !regionKnown;
+    // A first sighting is a scan hit; a young origin's later uses are too, but only from a region or with a client
+    // the certificate has not established (a redeploy keeps both: its later uses are the same evidence again).
+    const uaKnown = facts.ua === 0 || mine.some((o) => established(o) && o.ua === facts.ua);
+    const hit = facts.novel || !regionKnown || !uaKnown;
     const s = scanSurprise(state, ctx, SCAN_SLOTS.origin_new, p, q, hit);
     if (hit) addHit(state, ctx, SCAN_SLOTS.origin_new);
-    recordEvidence(state, 'origin_new', s, ctx.t, label, known, false, params);
+    recordEvidence(state, 'origin_new', s, ctx.t, originLabel(facts), known, false, params);
   }
   // Concurrent use. Another region this certificate has not established, active within the window: impossible
   // travel. The same region from another network: parallel use once the two interleave (a redeploy switches over,
@@ -85,9 +105,14 @@ export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: Origin
       p = CONCURRENT_P;
     }
     if (p === 1) continue;
-    recordEvidence(state, 'origin_travel', surprise(p, params), ctx.t, label, o.prefix || o.region, false, params);
+    const s = surprise(p, params);
+    recordEvidence(state, 'origin_travel', s, ctx.t, originLabel(facts), o.prefix || o.region, false, params);
     break;
   }
+}
+
+function originLabel(facts: OriginFacts): string {
+  return [facts.prefix, facts.region].filter(Boolean).join(' ') || 'an unknown origin';
 }
 
 /**

@@ -47,7 +47,8 @@ export function scoreRates(state: AgentState, ctx: ActionContext, others: number
       ctx.params.priorEvents,
       ctx.params.warmupEvents,
     );
-    if (x <= m + 1) continue;
+    // Within two standard deviations nothing can reach the tail flag (p < 1 %) or a surprise: skip the CDF.
+    if (x <= m + 1 || x <= m + 2 * Math.sqrt(v)) continue;
     const hist = state.rateHist.subarray(h * COUNT_BINS, (h + 1) * COUNT_BINS);
     let p = negativeBinomialTail(x, m, v);
     if (p < ctx.params.pFloor && histogramMass(hist) >= MIN_HISTOGRAM) p = Math.max(p, empiricalTail(hist, x));

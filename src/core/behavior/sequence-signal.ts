@@ -42,22 +42,25 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
     rowTotal = sum(row);
     if (rowTotal < MIN_ROW) return;
   }
-  const prob = (j: number) => (row[j]! + SMOOTHING / size) / (rowTotal + SMOOTHING);
+  const norm = rowTotal + SMOOTHING;
+  const surprisal = -Math.log10((row[index]! + SMOOTHING / size) / norm);
+  // Entropy ≥ 0, so a likely transition with nothing accumulated cannot raise the CUSUM: skip the sum.
+  if (state.sequenceCusum === 0 && surprisal <= SLACK) return;
   let entropy = 0;
   for (let j = 0; j < size; j += 1) {
-    const q = prob(j);
+    const q = (row[j]! + SMOOTHING / size) / norm;
     entropy -= q * Math.log10(q);
   }
-  const surprisal = -Math.log10(prob(index));
   const decay = 2 ** (-(ctx.t - state.prevActionAt) / CUSUM_HALF_LIFE_MS);
   state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + surprisal - entropy - SLACK);
   if (state.sequenceCusum <= 0) return;
   let usual = 0;
   for (let j = 1; j < size; j += 1) if (row[j]! > row[usual]!) usual = j;
   const p = 10 ** -state.sequenceCusum;
-  const name = (i: number) => state.actions[i] ?? 'other';
   const s = surprise(p, ctx.params, state.dailyActions);
-  recordEvidence(state, 'sequence', s, ctx.t, name(index), name(usual), false, ctx.params);
+  if (s <= 0) return;
+  const observed = state.actions[index] ?? 'other';
+  recordEvidence(state, 'sequence', s, ctx.t, observed, state.actions[usual] ?? 'other', false, ctx.params);
 }
 
 function sum(values: Float64Array): number {

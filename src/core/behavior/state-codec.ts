@@ -21,8 +21,8 @@ export function encodeState(state: AgentState, params: BehaviorParams): Uint8Arr
   w.uint(state.events);
   w.uint(state.trained);
   for (const arr of [state.rateCount, state.rateMean, state.rateVar]) for (const v of arr) w.f32(v);
-  for (const v of state.rateHist) w.f32(v);
-  for (const v of state.spreadHist) w.f32(v);
+  writeSparse(w, state.rateHist);
+  writeSparse(w, state.spreadHist);
   for (const v of state.hits) w.f32(v);
   for (const v of state.profile) w.f32(v);
   writeHourly(w, state);
@@ -116,8 +116,8 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   state.events = r.uint();
   state.trained = r.uint();
   for (const arr of [state.rateCount, state.rateMean, state.rateVar]) for (let i = 0; i < 3; i += 1) arr[i] = r.f32();
-  for (let i = 0; i < state.rateHist.length; i += 1) state.rateHist[i] = r.f32();
-  for (let i = 0; i < state.spreadHist.length; i += 1) state.spreadHist[i] = r.f32();
+  readSparse(r, state.rateHist);
+  readSparse(r, state.spreadHist);
   for (let i = 0; i < state.hits.length; i += 1) state.hits[i] = r.f32();
   for (let h = 0; h < 24; h += 1) state.profile[h] = r.f32();
   readHourly(r, state);
@@ -229,6 +229,22 @@ function readHourly(r: ByteReader, state: AgentState): void {
     state.hourly[(state.hourlyHead - k) % HOURLY_SLOTS] = c;
     k -= 1;
   }
+}
+
+/** Mostly-empty float arrays (histograms) as (index, float32) pairs of the non-negligible entries. */
+function writeSparse(w: ByteWriter, values: Float64Array): void {
+  const kept: number[] = [];
+  for (let i = 0; i < values.length; i += 1) if (values[i]! >= 1e-3) kept.push(i);
+  w.uint(kept.length);
+  for (const i of kept) {
+    w.uint(i);
+    w.f32(values[i]!);
+  }
+}
+
+function readSparse(r: ByteReader, into: Float64Array): void {
+  const n = r.uint(into.length);
+  for (let k = 0; k < n; k += 1) into[r.uint(into.length - 1)] = r.f32();
 }
 
 function readTrack(r: ByteReader, t: DriftTrack): void {
