@@ -87,7 +87,7 @@ function step(
 export function scoreDrift(state: AgentState, ctx: ActionContext): void {
   const [count, amount] = state.driftTracks;
   // Today's mean amount joins in once a good part of a day's amounts is in, so a drift shows within its second day.
-  const enough = state.driftAmounts >= Math.max(20, state.dailyActions / 3) && amount.days >= MIN_DAYS;
+  const enough = state.driftAmounts >= Math.max(15, state.dailyActions / 5) && amount.days >= MIN_DAYS;
   const today = enough ? state.driftLogAmount / state.driftAmounts : amount.last;
   const amountPh = enough
     ? Math.max(amount.cum, step(amount, today, sampling(state), AMOUNT_PRIOR_VARIANCE, ctx, false, false))

@@ -70,19 +70,20 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   surpriseCap: 6,
   pFloor: 0.05,
   weights: {
-    rate_1m: 1,
-    rate_10m: 0.8,
+    // The short horizons see the same burst: lower weights keep a benign ad-hoc batch from counting twice.
+    rate_1m: 0.7,
+    rate_10m: 0.6,
     rate_1h: 0.6,
     rate_locked_p95: 1.2,
     amount: 1,
     counterparty_novelty: 0.7,
     off_hours: 0.5,
-    origin_new: 0.9,
+    origin_new: 1.2,
     origin_travel: 1,
     sequence: 0.8,
     counterparty_spread: 0.8,
-    // 6 × 0.6 = 3.6 → score 0.78: drift alone can warn (from −log₁₀ p ≥ 5.6), never reach the default revocation.
-    drift: 0.6,
+    // 6 × 0.7 = 4.2 → score 0.83: drift alone can warn (from −log₁₀ p ≥ 4.8), never reach the default revocation.
+    drift: 0.7,
   },
   evidenceHalfLifeMs: 20 * MINUTE,
   accumulationGain: 0.6,
