@@ -24,8 +24,18 @@ process.env.AGENT_ID = agent.id;
 // A stand-in for the payment provider's client, recording what actually ran.
 const executed: string[] = [];
 const stripe = {
-  charges: { create: async (params: { amount: number }) => (executed.push(`charge ${params.amount}`), { id: 'ch_1' }) },
-  refunds: { create: async (params: { amount: number }) => (executed.push(`refund ${params.amount}`), { id: 're_1' }) },
+  charges: {
+    create: async (params: { amount: number }) => {
+      executed.push(`charge ${params.amount}`);
+      return { id: 'ch_1' };
+    },
+  },
+  refunds: {
+    create: async (params: { amount: number }) => {
+      executed.push(`refund ${params.amount}`);
+      return { id: 're_1' };
+    },
+  },
 };
 
 // --- the agent's code, as in the guide ---

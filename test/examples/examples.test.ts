@@ -81,6 +81,17 @@ describe('examples/', () => {
     expect(result.refusal.field).toMatch(/amount/);
   });
 
+  it('verify-offline: verified without the service, replay and scope refused, revocation seen through the CRL', async () => {
+    const { result } = await runExample('verify-offline.ts');
+    expect(result).toMatchObject({
+      first: 'verified',
+      checks: { agentStatus: false, velocity: false, risk: false },
+      replay: 'REPLAY_DETECTED',
+      tooLarge: 'SCOPE_VIOLATION',
+      afterRevocation: 'CERTIFICATE_REVOKED',
+    });
+  });
+
   it('tool-guard: the permitted tool runs; out-of-scope calls throw the contract code and never run', async () => {
     const { result } = await runExample('tool-guard.ts');
     expect(result.permitted).toBe('ran');
