@@ -5,6 +5,7 @@
  */
 // First: @peculiar/x509 (offline verification) needs the Reflect polyfill before it loads; import order is evaluation order.
 import 'reflect-metadata';
+
 export type * from './client/api-types.js';
 export { Kakunin, type KakuninOptions } from './client/kakunin.js';
 export type { PagePromise } from './client/pagination.js';
