@@ -28,6 +28,9 @@ export function lazyCertificateAuthority(
     state: async (tenantId, fingerprint) => (await ca()).state(tenantId, fingerprint),
     revoke: async (tenantId, fingerprint, reason) => (await ca()).revoke(tenantId, fingerprint, reason),
     crl: async (tenantId) => (await ca()).crl(tenantId),
+    currentCrl: async (tenantId) => (await ca()).currentCrl(tenantId),
+    refreshCrlIfDue: async (tenantId) => (await ca()).refreshCrlIfDue(tenantId),
+    refreshPublishedCrls: async () => (await ca()).refreshPublishedCrls(),
     chainPem: async (tenantId) => (await ca()).chainPem(tenantId),
   };
 }
