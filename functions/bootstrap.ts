@@ -52,6 +52,11 @@ export function withStackRootKey(vault: KeyVault, rootKeyArn: string): KeyVault 
     },
     getPublicKey: (keyId) => vault.getPublicKey(keyId),
     sign: (keyId, message, algorithm) => vault.sign(keyId, message, algorithm),
+    // The stack's root key is CloudFormation's (retained); nothing at run time may schedule its deletion.
+    scheduleDeletion: async (keyId) => {
+      if (keyId === rootKeyArn) throw invalidRequest('the stack root key is never deleted at run time');
+      await vault.scheduleDeletion(keyId);
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import { acknowledgeCrlPublication, allowCrlPublication } from './compute/crl-gr
 import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
 import {
   allowCreateTaggedKeys,
+  allowDeletingTaggedKeys,
   allowSignWithRootKey,
   allowSignWithTaggedKeys,
   denyRetaggingRootKey,
@@ -173,10 +174,13 @@ export class KakuninStatelessStack extends Stack {
       grantTable(fn.function, tables.ledger, 'append');
     }
     for (const fn of [f.agents, f.certificates, f.bootstrap, f.adminKey]) registry(fn, 'read-write');
-    for (const fn of [f.agents, f.certificates, f.verify]) stateful.eventBus.grantPutEventsTo(fn.function);
+    // Only the certificates function publishes events (certificate.issued, agent.certificate_revoked).
+    stateful.eventBus.grantPutEventsTo(f.certificates.function);
 
     allowCreateTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
     allowSignWithTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
+    // A failed issuance schedules the deletion of the agent key it created (never an issuing-CA key).
+    allowDeletingTaggedKeys(f.certificates.function, ['agent'], this);
 
     // Verification reads the registry, claims nonces, counts velocity, appends to the ledger, feeds the stream.
     registry(f.verify, 'read');

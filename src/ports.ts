@@ -48,6 +48,11 @@ export interface KeyVault {
   /** SubjectPublicKeyInfo DER of the key. */
   getPublicKey(keyId: string): Promise<Uint8Array>;
   sign(keyId: string, message: Uint8Array, algorithm: SigningAlgorithm): Promise<Uint8Array>;
+  /**
+   * Disposes of a key nothing will use (an issuance that failed after creating it): KMS schedules its deletion after
+   * the shortest waiting period (7 days, cancellable), the local vaults delete it. An unknown key is not an error.
+   */
+  scheduleDeletion(keyId: string): Promise<void>;
 }
 
 export interface Page<T> {

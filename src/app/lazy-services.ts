@@ -14,6 +14,7 @@ export function lazyKeyVault(load: () => Promise<KeyVault>): KeyVault {
     createKey: async (spec, tags) => (await vault()).createKey(spec, tags),
     getPublicKey: async (keyId) => (await vault()).getPublicKey(keyId),
     sign: async (keyId, message, algorithm) => (await vault()).sign(keyId, message, algorithm),
+    scheduleDeletion: async (keyId) => (await vault()).scheduleDeletion(keyId),
   };
 }
 

@@ -32,6 +32,7 @@ describe('lazy services', () => {
     createKey: async (spec) => `key-${spec}`,
     getPublicKey: async () => new Uint8Array([1, 2]),
     sign: async (_keyId, message) => message.slice().reverse(),
+    scheduleDeletion: async () => {},
   });
 
   it('loads the vault on first use only, once, and delegates every call', async () => {
