@@ -118,6 +118,7 @@ export class KakuninStatelessStack extends Stack {
       bootstrapFunction: this.functions.bootstrap,
       rootKeyArn: stateful.rootCaKey.keyArn,
       tenantId: config.bootstrapTenantId,
+      logRetention,
     });
 
     this.observability = new Observability(this, 'Observability', {
