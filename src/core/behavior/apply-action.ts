@@ -51,7 +51,7 @@ export function applyAction(
   const others = othersInHorizons(state, ctx);
   ctx.windowActions = others[1]! + 1;
   const rateSurprising = scoreRates(state, ctx, others);
-  scoreAmount(state, ctx);
+  const amountInTail = scoreAmount(state, ctx);
   const known = isKnownCounterparty(state, ctx);
   scoreCounterparty(state, ctx, known);
   scoreOffHours(state, ctx);
@@ -99,7 +99,7 @@ export function applyAction(
   if (origin) updateOrigins(state, ctx, origin, train);
   rememberRecent(state, ctx);
   advanceSequence(state, ctx, index);
-  accumulateDrift(state, ctx, train);
+  accumulateDrift(state, ctx, train, amountInTail);
   countHourly(state, ctx.t);
   countDay(state, ctx);
   state.events += 1;

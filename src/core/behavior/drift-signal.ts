@@ -18,7 +18,7 @@ const COUNT_PRIOR_VARIANCE = 0.35 ** 2;
 const AMOUNT_PRIOR_VARIANCE = 0.12 ** 2;
 
 /** Adds the action to today's aggregate, closing the previous day first. Late actions for closed days: ignored. */
-export function accumulateDrift(state: AgentState, ctx: ActionContext, train: boolean): void {
+export function accumulateDrift(state: AgentState, ctx: ActionContext, train: boolean, amountInTail: boolean): void {
   const day = Math.floor(ctx.t / DAY_MS);
   if (state.driftDay < 0) state.driftDay = day;
   if (day < state.driftDay) return;
@@ -35,7 +35,8 @@ export function accumulateDrift(state: AgentState, ctx: ActionContext, train: bo
     state.driftAmounts = 0;
   }
   state.driftCount += 1;
-  if (ctx.amount !== undefined && ctx.amount > 0) {
+  // An amount in the agent's 1 % tail is the amount signal's business: a burst of extreme amounts is not a drift.
+  if (ctx.amount !== undefined && ctx.amount > 0 && !amountInTail) {
     const log = Math.log(ctx.amount);
     state.driftLogAmount += log;
     state.driftLogAmountSquares += log * log;

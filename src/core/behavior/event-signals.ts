@@ -19,9 +19,10 @@ const Z99 = 2.326;
 /** An amount in the agent's top 1 % is a tail hit for the scan statistic. */
 const TAIL_HIT = 0.01;
 
-export function scoreAmount(state: AgentState, ctx: ActionContext): void {
+/** Scores the amount; true when it was in the agent's 1 % tail (then it stays out of the drift aggregate). */
+export function scoreAmount(state: AgentState, ctx: ActionContext): boolean {
   const amount = ctx.amount;
-  if (amount === undefined) return;
+  if (amount === undefined) return false;
   const locked = ctx.baseline?.transaction_size;
   const { params } = ctx;
   if (locked && locked.p50 > 0 && locked.p99 > locked.p50) {
@@ -31,11 +32,11 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): void {
     const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
     if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
     recordEvidence(state, 'amount', s, ctx.t, amount, locked.p99, false, params);
-    return;
+    return p < TAIL_HIT;
   }
   const [current, previous] = state.sketches;
   const n = current.count + previous.count;
-  if (n < MIN_AMOUNTS) return;
+  if (n < MIN_AMOUNTS) return false;
   const above = countAtOrAbove(current, amount) + countAtOrAbove(previous, amount);
   let p = (above + 1) / (n + 1);
   const max = Math.max(current.count ? current.max : 0, previous.count ? previous.max : 0);
@@ -43,9 +44,10 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): void {
   if (max > 0 && amount > max) p *= (max / amount) ** 2;
   const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
   if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
-  if (s <= 0) return;
+  if (s <= 0) return p < TAIL_HIT;
   const p99 = mergedQuantile(state.sketches, 0.99, params.sketchAccuracy, params.sketchBins) ?? 0;
   recordEvidence(state, 'amount', s, ctx.t, amount, Number(p99.toPrecision(4)), false, params);
+  return p < TAIL_HIT;
 }
 
 /** Prior rate of new counterparties for a new agent: it meets many. */

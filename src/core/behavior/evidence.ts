@@ -1,7 +1,7 @@
 /**
  * From per-signal evidence to one explainable score: S = Σ wᵢ·sᵢ with sᵢ = min(−log₁₀ pᵢ, cap) (0 when pᵢ ≥ pFloor),
  * score = 1 − e^(−S/τ), and each signal's contribution wᵢsᵢ/S. Evidence decays with a half-life after the action
- * that raised it, so a quiet agent calms down; drift is a daily statistic and does not decay between days.
+ * that raised it, so a quiet agent calms down (drift, a daily statistic re-evaluated at each action, more slowly).
  */
 import { riskBand } from '../model.js';
 import { describeSignal } from './explain.js';
@@ -21,9 +21,13 @@ export function surprise(p: number, params: BehaviorParams, tests = 1): number {
 }
 
 export function decayedSurprise(signal: SignalName, e: Evidence, now: number, params: BehaviorParams): number {
-  if (signal === 'drift' || now <= e.at) return e.s;
-  return e.s * 2 ** (-(now - e.at) / params.evidenceHalfLifeMs);
+  if (now <= e.at) return e.s;
+  // Drift is re-evaluated at every action; between actions it fades more slowly than per-action evidence.
+  const halfLife = signal === 'drift' ? DRIFT_HALF_LIFE_MS : params.evidenceHalfLifeMs;
+  return e.s * 2 ** (-(now - e.at) / halfLife);
 }
+
+const DRIFT_HALF_LIFE_MS = 3 * 3_600_000;
 
 /**
  * Records new evidence for a signal. Per-action signals accumulate (several surprising actions say more than one);
