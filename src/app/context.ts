@@ -15,6 +15,7 @@ import type {
   CaStore,
   CertificateStore,
   Clock,
+  CrlStore,
   EventPublisher,
   KeyVault,
   Ledger,
@@ -40,6 +41,8 @@ export interface Ports {
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
+  /** Published CRLs; absent → kept in the process's memory (see CertificateAuthorityDeps.crls). */
+  crls?: CrlStore;
   /** Behavioural monitoring (docs/behavior.md, "Pipeline"): per-agent state and the tenant's webhooks. */
   behavior: BehaviorStore;
   webhooks: WebhookStore;

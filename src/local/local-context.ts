@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoBehaviorStore } from '../adapters/aws/dynamo/behavior-store.js';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
 import { createMonitoringTable } from '../adapters/aws/dynamo/monitoring-table.js';
 import { DynamoWebhookStore } from '../adapters/aws/dynamo/webhook-store.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
-import { startEmulators } from '../adapters/local/emulators.js';
+import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
+import { FileCrlStore } from '../adapters/local/file-crl-store.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
 import { HttpWebhookTransport } from '../adapters/webhooks/http-transport.js';
@@ -36,7 +36,11 @@ export interface LocalPorts {
   tables: AppConfig['tables'];
   streamName: string;
   eventBus: LocalEventBus;
-  kinesis: KinesisClient;
+  /**
+   * The running stand-ins: their configured SDK clients and `dynamoClientConfig()` / `kinesisClientConfig()` for
+   * any further client in this process (they listen on Unix sockets only: a plain endpoint URL cannot reach them).
+   */
+  emulators: Emulators;
   dataDir: string;
   /** Runs delivery jobs once the dispatcher exists (set by buildLocalContext). */
   bindDeliveries(
@@ -75,6 +79,7 @@ export async function buildLocalPorts(options: {
       clock,
       random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
       vault: new LocalKeyVault({ dataDir }),
+      crls: new FileCrlStore(dataDir),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
       risk: behavior,
@@ -89,7 +94,7 @@ export async function buildLocalPorts(options: {
       tables: emulators.tableNames,
       streamName: emulators.streamName,
       eventBus,
-      kinesis: emulators.kinesis,
+      emulators,
       dataDir,
       bindDeliveries: (run, park) => {
         deliveries = { run, park };
@@ -121,6 +126,8 @@ export interface LocalContextOptions {
 export interface LocalContext {
   context: AppContext;
   eventBus: LocalEventBus;
+  /** The running stand-ins (see LocalPorts.emulators). */
+  emulators: Emulators;
   adminKey: AdminKeyOutcome;
   stop(): Promise<void>;
 }
@@ -147,7 +154,7 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
       await monitoring.stop();
       await local.stop();
     };
-    return { context, eventBus: local.eventBus, adminKey, stop };
+    return { context, eventBus: local.eventBus, emulators: local.emulators, adminKey, stop };
   } catch (error) {
     await local.stop();
     throw error;

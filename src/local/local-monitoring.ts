@@ -22,7 +22,7 @@ export interface LocalMonitoring {
 
 export async function startLocalMonitoring(
   context: AppContext,
-  local: Pick<LocalPorts, 'kinesis' | 'streamName' | 'dataDir' | 'eventBus' | 'bindDeliveries'>,
+  local: Pick<LocalPorts, 'emulators' | 'streamName' | 'dataDir' | 'eventBus' | 'bindDeliveries'>,
   log: (line: string) => void = () => undefined,
 ): Promise<LocalMonitoring> {
   const { dispatcher, engine } = context.monitoring;
@@ -34,7 +34,7 @@ export async function startLocalMonitoring(
   });
   const handler = createActionConsumerHandler(async () => ({ consumer }));
   const poller = new KinesisPoller({
-    kinesis: local.kinesis,
+    kinesis: local.emulators.kinesis,
     streamName: local.streamName,
     handler,
     checkpointFile: join(local.dataDir, 'kinesis-checkpoint.json'),
