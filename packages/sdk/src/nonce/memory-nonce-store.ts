@@ -29,6 +29,8 @@ export class MemoryNonceStore implements NonceStore {
     this.cache = new LRUCache<string, number>({
       max: this.maxEntries + 1,
       ttlAutopurge: false,
+      // No cached clock: with a cached "now" (the default 1 ms resolution) an injected clock would be read late.
+      ttlResolution: 0,
       perf: { now: () => this.clock.now() },
     });
   }
