@@ -36,7 +36,7 @@ describe("isExactJsonNumber (the service's rule: the literal reads back as the s
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), (value) => {
         const text = String(value);
-        if (text.includes('e')) return isExactJsonNumber(text);
+        if (text.includes('e') || value === 0) return isExactJsonNumber(text);
         const longer = text.includes('.') ? `${text}000000000000000000001` : `${text}.000000000000000000001`;
         return isExactJsonNumber(text) && !isExactJsonNumber(longer);
       }),
