@@ -6,6 +6,7 @@ import canonicalize from 'canonicalize';
 import * as z from 'zod';
 import { FINGERPRINT_PATTERN } from '../crypto/fingerprint.js';
 import { invalidInput, KakuninError } from '../errors.js';
+import { AMOUNT_BOUNDS_RULE, isCountableAmount } from '../scope/amount-bounds.js';
 import type { ActionPayload, SignedEnvelope, UnsignedEnvelope } from '../types.js';
 import { decodeStrictBase64 } from './base64.js';
 import { canonicalBytes } from './canonical.js';
@@ -17,7 +18,8 @@ export const MAX_SIGNATURE_LENGTH = 1_024;
 
 export const payloadSchema = z.looseObject({
   action: z.string(),
-  amount: z.number().optional(),
+  // On the grid the service's velocity counters hold exactly (amount-bounds.ts): the service refuses anything else.
+  amount: z.number().refine(isCountableAmount, AMOUNT_BOUNDS_RULE).optional(),
   currency: z.string().optional(),
   counterparty: z.string().optional(),
   region: z.string().optional(),
@@ -90,6 +92,7 @@ function parseValidEnvelope(input: Record<string, unknown>): ParsedEnvelope | un
   if (signatureBytes === undefined) return undefined;
   const payload = copyJsonPayload(rawPayload) as Record<string, unknown>;
   if (typeof payload.action !== 'string' || !optional(payload.amount, 'number')) return undefined;
+  if (payload.amount !== undefined && !isCountableAmount(payload.amount as number)) return undefined;
   if (!optional(payload.currency, 'string') || !optional(payload.counterparty, 'string')) return undefined;
   if (!optional(payload.region, 'string')) return undefined;
   return {
