@@ -12,7 +12,7 @@ export type VerifierPorts = Pick<
 
 export function createVerifier(
   ports: VerifierPorts,
-  config: Pick<AppConfig, 'timestampWindowMs'>,
+  config: Pick<AppConfig, 'timestampWindowMs' | 'scopeOid'>,
 ): ActionVerifierService {
   return new ActionVerifier({
     certificates: ports.certificates,
@@ -23,6 +23,10 @@ export function createVerifier(
     stream: ports.stream,
     risk: ports.risk,
     clock: ports.clock,
-    config: { timestampWindowMs: config.timestampWindowMs },
+    config: {
+      timestampWindowMs: config.timestampWindowMs,
+      // The verifier decodes each certificate's scope under the same OID the CA writes it with.
+      ...(config.scopeOid === undefined ? {} : { scopeOid: config.scopeOid }),
+    },
   });
 }
