@@ -5,6 +5,7 @@
 import { CertificateLifecycle, type IssueParams, type LifecycleDeps } from '../src/app/certificate-lifecycle.js';
 import type { Provider } from '../src/app/context.js';
 import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
+import { parsePayload } from '../src/core/envelope/schema.js';
 import { notFound } from '../src/core/errors.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { logger, recordEventFailure, recordIssuance, recordRevocation } from '../src/http/observability.js';
@@ -60,10 +61,12 @@ export const createCertificatesHandler = (contextProvider: Provider<Certificates
       'POST /v1/agents/{id}/sign': async (request: CertificatesRequest) => {
         const agentId = pathAgentId(request.params);
         const body = parseBody(request.event, signRequestSchema);
+        // The verifier's payload rule on the payload exactly as sent: what it would refuse is refused here (400).
+        const payload = parsePayload(body.payload);
         const envelope = await lifecycle(request).sign(
           request.principal,
           agentId,
-          body.payload,
+          payload,
           body.certificateFingerprint,
         );
         return json(200, envelope);

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
-import { startEmulators } from '../adapters/local/emulators.js';
+import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
 import { NullRiskReader } from '../adapters/null-risk-reader.js';
@@ -28,6 +28,11 @@ export interface LocalPorts {
   tables: AppConfig['tables'];
   streamName: string;
   eventBus: LocalEventBus;
+  /**
+   * The running stand-ins: their configured SDK clients and `dynamoClientConfig()` / `kinesisClientConfig()` for
+   * any further client in this process (they listen on Unix sockets only: a plain endpoint URL cannot reach them).
+   */
+  emulators: Emulators;
   /** Stops the emulators (LevelDB flushed and closed). */
   stop(): Promise<void>;
 }
@@ -55,6 +60,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       tables: emulators.tableNames,
       streamName: emulators.streamName,
       eventBus,
+      emulators,
       stop: () => emulators.stop(),
     };
   } catch (error) {
@@ -74,6 +80,8 @@ export interface LocalContextOptions {
 export interface LocalContext {
   context: AppContext;
   eventBus: LocalEventBus;
+  /** The running stand-ins (see LocalPorts.emulators). */
+  emulators: Emulators;
   adminKey: AdminKeyOutcome;
   stop(): Promise<void>;
 }
@@ -93,7 +101,7 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
     await context.ca.ensureRoot();
     await context.ca.ensureTenant(LOCAL_TENANT_ID);
     const adminKey = await ensureAdminKey({ ...local.ports, tenantId: LOCAL_TENANT_ID }, options.adminKey);
-    return { context, eventBus: local.eventBus, adminKey, stop: local.stop };
+    return { context, eventBus: local.eventBus, emulators: local.emulators, adminKey, stop: local.stop };
   } catch (error) {
     await local.stop();
     throw error;
