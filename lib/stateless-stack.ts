@@ -3,6 +3,8 @@
  * it can be destroyed and redeployed freely; everything it touches comes from the stateful stack.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/app/config.js';
@@ -10,9 +12,11 @@ import { KakuninApi, STAGE_NAME } from './api/kakunin-api.js';
 import type { RouteGroup } from './api/routes.js';
 import { BootstrapResource, deadLetterQueue } from './bootstrap/bootstrap-resource.js';
 import type { FunctionEntry } from './compute/bundling-options.js';
+import { acknowledgeCrlPublication, allowCrlPublication } from './compute/crl-grants.js';
 import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
 import {
   allowCreateTaggedKeys,
+  allowDeletingTaggedKeys,
   allowSignWithRootKey,
   allowSignWithTaggedKeys,
   denyRetaggingRootKey,
@@ -34,7 +38,7 @@ export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 
 
 export class KakuninStatelessStack extends Stack {
   readonly api: KakuninApi;
-  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey', KakuninFunction>;
+  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey' | 'crlRefresh', KakuninFunction>;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -79,7 +83,17 @@ export class KakuninStatelessStack extends Stack {
         timeout: Duration.seconds(30),
         reservedConcurrency: 1,
       }),
+      // Hourly: keeps every published CRL fresh (half its 24 h validity at most) without a request paying a Sign.
+      crlRefresh: make('CrlRefresh', 'public', {
+        handler: 'refreshCrls',
+        timeout: Duration.minutes(5),
+        reservedConcurrency: 1,
+      }),
     };
+    new Rule(this, 'CrlRefreshSchedule', {
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(this.functions.crlRefresh.function, { retryAttempts: 2 })],
+    });
     this.grant(stateful);
 
     this.api = new KakuninApi(this, 'Api', {
@@ -104,6 +118,7 @@ export class KakuninStatelessStack extends Stack {
       bootstrapFunction: this.functions.bootstrap,
       rootKeyArn: stateful.rootCaKey.keyArn,
       tenantId: config.bootstrapTenantId,
+      logRetention,
     });
 
     this.observability = new Observability(this, 'Observability', {
@@ -141,18 +156,32 @@ export class KakuninStatelessStack extends Stack {
 
     grantTable(f.authorizer.function, tables.registry, 'lookup'); // one API-key item by hash: GetItem, no index
 
-    // Chain and CRL; the CRL number is an atomic counter item in the registry, and the issuing CA signs the CRL.
-    registry(f.public, 'read-write');
-    allowSignWithTaggedKeys(f.public.function, ['issuing-ca'], this);
+    // Chain and CRL; the CRL number and revision are counter items in the registry, the issuing CA signs the CRL, and
+    // the CRL is published under crl/ in the artifact bucket (the certificates function republishes on revocation).
+    for (const fn of [f.public, f.crlRefresh]) {
+      registry(fn, 'read-write');
+      allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
+    }
+    for (const fn of [f.public, f.certificates, f.crlRefresh]) {
+      allowCrlPublication(fn, stateful.artifactBucket);
+      // cdk-nag names the prefix by the cross-stack export of the bucket ARN.
+      acknowledgeCrlPublication(
+        fn,
+        'AwsSolutions-IAM5[Resource::Kakunin-Stateful:ExportsOutputFnGetAttArtifactsBucket88671897Arn65502B7F/crl/*]',
+      );
+    }
 
     for (const fn of [f.agents, f.certificates, f.verify, f.bootstrap, f.adminKey]) {
       grantTable(fn.function, tables.ledger, 'append');
     }
     for (const fn of [f.agents, f.certificates, f.bootstrap, f.adminKey]) registry(fn, 'read-write');
-    for (const fn of [f.agents, f.certificates, f.verify]) stateful.eventBus.grantPutEventsTo(fn.function);
+    // Only the certificates function publishes events (certificate.issued, agent.certificate_revoked).
+    stateful.eventBus.grantPutEventsTo(f.certificates.function);
 
     allowCreateTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
     allowSignWithTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
+    // A failed issuance schedules the deletion of the agent key it created (never an issuing-CA key).
+    allowDeletingTaggedKeys(f.certificates.function, ['agent'], this);
 
     // Verification reads the registry, claims nonces, counts velocity, appends to the ledger, feeds the stream.
     registry(f.verify, 'read');

@@ -17,6 +17,8 @@ export const METRICS = {
   certificatesRevoked: 'CertificatesRevoked',
   /** Count, dimension `service` only; an event refused by the bus after its effect happened (alarmed). */
   eventPublishFailures: 'EventPublishFailures',
+  /** Count, dimension `service` only; a verified action the stream refused (alarmed; the action stays verified). */
+  streamPublishFailures: 'StreamPublishFailures',
   /** Milliseconds per KMS request, dimensions `operation` (CreateKey/GetPublicKey/Sign) and `outcome` (ok/error). */
   kmsLatency: 'KmsLatency',
 } as const;

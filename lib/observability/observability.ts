@@ -186,6 +186,20 @@ export class Observability extends Construct {
       1,
       'An event (certificate issued or revoked) was refused by the bus after its effect happened; see the logs.',
     );
+    // A verified action missing from the stream is never scored: behavioural monitoring has a blind spot until the
+    // stream is back-filled from the ledger's action.verified entries.
+    this.threshold(
+      'StreamPublishFailuresAlarm',
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: METRICS.streamPublishFailures,
+        dimensionsMap: { service: 'kakunin-api' },
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+      1,
+      'A verified action could not be put on the stream (it stays verified and audited); see the verify logs.',
+    );
   }
 
   /** Errors, throttles and init duration (cold starts) of each function; alarms on errors and throttles. */

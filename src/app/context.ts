@@ -11,6 +11,7 @@ import type {
   CaStore,
   CertificateStore,
   Clock,
+  CrlStore,
   EventPublisher,
   KeyVault,
   Ledger,
@@ -35,6 +36,8 @@ export interface Ports {
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
+  /** Published CRLs; absent → kept in the process's memory (see CertificateAuthorityDeps.crls). */
+  crls?: CrlStore;
 }
 
 export interface AppContext extends Ports {

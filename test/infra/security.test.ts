@@ -328,10 +328,11 @@ describe('API Gateway', () => {
 
 describe('Lambda', () => {
   it('runs every function on nodejs22.x arm64 with active tracing and retained logs', () => {
-    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')) as {
-      Properties: Record<string, unknown>;
-    }[];
-    expect(functions).toHaveLength(7);
+    // Ours only: the CDK provider framework's own function (bootstrap custom resource) has CDK's runtime settings.
+    const functions = Object.entries(stateless.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => !id.includes('Providerframework'))
+      .map(([, fn]) => fn) as { Properties: Record<string, unknown> }[];
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -359,11 +360,28 @@ describe('Lambda', () => {
     expect(JSON.stringify(dlqAlarm?.[1])).toContain('ApproximateNumberOfMessagesVisible');
   });
 
-  it('runs the bootstrap custom resource with the stack root key and tenant', () => {
+  it('runs the bootstrap custom resource through the CDK provider framework, with the stack root key and tenant', () => {
     stateless.hasResourceProperties('Custom::KakuninBootstrap', {
-      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapFunction'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('Providerframework'), 'Arn'] },
       TenantId: 'default',
       RootKeyArn: Match.anyValue(),
+    });
+    // The framework function relays to the bootstrap function and answers CloudFormation whatever happens to it.
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          USER_ON_EVENT_FUNCTION_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapFunction'), 'Arn'] },
+        }),
+      },
+    });
+  });
+
+  it('alarms on the first verified action the stream refused', () => {
+    const alarm = Object.entries(stateless.findResources('AWS::CloudWatch::Alarm')).find(([id]) =>
+      id.includes('StreamPublishFailuresAlarm'),
+    );
+    expect(alarm?.[1]).toMatchObject({
+      Properties: { MetricName: 'StreamPublishFailures', Namespace: 'Kakunin', Threshold: 1 },
     });
   });
 });
