@@ -88,9 +88,12 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
       },
       'PUT /v1/agents/{id}/baseline': async (request: MonitoringRequest) => {
         const agent = await agentOf(request, 'baseline:lock');
-        const body = parseBody(request.event, baselineSchema);
+        const { transaction_size: size, ...rest } = parseBody(request.event, baselineSchema);
         const lock: BaselineLock = {
-          ...(body as Omit<BaselineLock, 'lockedAt' | 'lockedBy'>),
+          ...rest,
+          ...(size === undefined || size.p50 === null || size.p99 === null
+            ? {}
+            : { transaction_size: { p50: size.p50, p99: size.p99 } }),
           lockedAt: request.ctx.clock.now(),
           lockedBy: request.principal.keyId,
         };

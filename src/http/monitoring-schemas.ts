@@ -33,10 +33,15 @@ const hour = z.number().check(z.int(), z.minimum(0), z.maximum(24));
 
 export const baselineSchema = z
   .strictObject({
+    // null figures are accepted and mean "no figure": the stats of an agent without amounts answer null quantiles,
+    // and the guide's code copies them into the baseline as they are (the route then locks no transaction size).
     transaction_size: z.optional(
-      z
-        .strictObject({ p50: amount, p99: amount })
-        .check(z.refine((v) => v.p99 >= v.p50, { message: 'p99 must be ≥ p50', path: ['p99'] })),
+      z.strictObject({ p50: z.nullable(amount), p99: z.nullable(amount) }).check(
+        z.refine((v) => v.p50 === null || v.p99 === null || v.p99 >= v.p50, {
+          message: 'p99 must be ≥ p50',
+          path: ['p99'],
+        }),
+      ),
     ),
     transactions_per_hour: z.optional(z.strictObject({ p95: amount })),
     preferred_counterparties: z.optional(

@@ -69,6 +69,14 @@ describe('monitoring and webhook routes', () => {
     expect((await api.ports.behavior.load('t1', agentId)).baseline).toMatchObject(body);
   });
 
+  it("accepts the guide's baseline copied from an agent without amounts (null quantiles lock no size)", async () => {
+    const body = { transaction_size: { p50: null, p99: null }, transactions_per_hour: { p95: 0 }, active_hours: [] };
+    const answer = await api.call({ method: 'PUT', path: `/v1/agents/${agentId}/baseline`, key: admin, body });
+    expect(answer.status).toBe(200);
+    expect(answer.json).not.toHaveProperty('transaction_size');
+    expect(answer.json).toMatchObject({ transactions_per_hour: { p95: 0 }, locked: true });
+  });
+
   it('answers a new agent risk as 0/low as of its creation', async () => {
     const answer = await api.call({ method: 'GET', path: `/v1/agents/${agentId}/risk`, key: admin });
     expect(answer.json).toEqual({ score: 0, band: 'low', contributions: [], updatedAt: '2026-01-15T12:00:00.000Z' });
