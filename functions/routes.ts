@@ -5,7 +5,7 @@
  */
 import type { ApiKeyRole } from '../src/core/model.js';
 
-export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify';
+export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify' | 'audit';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 export interface RouteDefinition {
@@ -36,6 +36,13 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/certificates/{fingerprint}', group: 'certificates', public: false, roles: ALL },
   { method: 'POST', path: '/v1/certificates/{fingerprint}/revoke', group: 'certificates', public: false, roles: ADMIN },
   { method: 'POST', path: '/v1/actions/verify', group: 'verify', public: false, roles: ALL },
+  { method: 'GET', path: '/v1/audit', group: 'audit', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/audit/export', group: 'audit', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/audit/verify', group: 'audit', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/audit/checkpoint', group: 'audit', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/audit/checkpoint/key', group: 'audit', public: false, roles: ALL },
+  { method: 'GET', path: '/v1/audit/consistency', group: 'audit', public: false, roles: ADMIN },
+  { method: 'GET', path: '/v1/audit/{id}/proof', group: 'audit', public: false, roles: ADMIN },
 ];
 
 /** `METHOD /path/{param}`: the key a group handler implements a route under. */

@@ -3,6 +3,7 @@
  * it can be destroyed and redeployed freely; everything it touches comes from the stateful stack.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../src/app/config.js';
@@ -13,6 +14,7 @@ import type { FunctionEntry } from './compute/bundling-options.js';
 import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
 import {
   allowCreateTaggedKeys,
+  allowSignWithCheckpointKey,
   allowSignWithRootKey,
   allowSignWithTaggedKeys,
   denyRetaggingRootKey,
@@ -28,6 +30,16 @@ export interface StatelessStackProps extends StackProps {
   config: KakuninConfig;
   stateful: StatefulResources;
 }
+
+/** The audit function writes one object per checkpoint and tile, under the ledger's own prefix of the bucket. */
+const AUDIT_FINDINGS = [
+  {
+    id: 'AwsSolutions-IAM5[Resource::Kakunin-Stateful:ExportsOutputFnGetAttArtifactsBucket88671897Arn65502B7F/log/*]',
+    reason:
+      'Checkpoint notes and tlog tiles are one object per tree size and tile under log/<tenant>/; PutObject and ' +
+      'GetObject only, on the Object Lock (COMPLIANCE) bucket, so nothing written can be changed or deleted.',
+  },
+];
 
 /** Environment variables of the bootstrap functions, besides src/app/config.ts `ENV`. */
 export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 'KAKUNIN_BOOTSTRAP_TENANT' } as const;
@@ -68,6 +80,10 @@ export class KakuninStatelessStack extends Stack {
       agents: make('Agents', 'agents'),
       certificates: make('Certificates', 'certificates'),
       verify: make('Verify', 'verify'),
+      audit: make('Audit', 'audit', {
+        environment: { ...environment, [ENV.checkpointKeyId]: stateful.checkpointKey.keyArn },
+        timeout: Duration.minutes(1),
+      }),
       bootstrap: make('BootstrapFunction', 'bootstrap', {
         environment: bootstrapEnv,
         timeout: Duration.minutes(2),
@@ -88,6 +104,7 @@ export class KakuninStatelessStack extends Stack {
         agents: this.functions.agents.function,
         certificates: this.functions.certificates.function,
         verify: this.functions.verify.function,
+        audit: this.functions.audit.function,
       },
       authorizer: this.functions.authorizer.function,
       ...config.api,
@@ -121,7 +138,9 @@ export class KakuninStatelessStack extends Stack {
     this.observability.monitorStream(stateful.actionStream);
     this.observability.monitorDeadLetterQueues({ Bootstrap: bootstrapDlq });
 
-    for (const f of Object.values(this.functions)) acknowledgeFunctionFindings(f);
+    for (const [name, f] of Object.entries(this.functions)) {
+      acknowledgeFunctionFindings(f, name === 'audit' ? AUDIT_FINDINGS : []);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of the Kakunin API' });
     new CfnOutput(this, 'AdminKeyIssuerFunction', {
@@ -169,5 +188,19 @@ export class KakuninStatelessStack extends Stack {
       allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
     }
     for (const fn of [f.certificates, f.bootstrap, f.adminKey]) denyRetaggingRootKey(fn.function, rootCaKey);
+
+    // Audit routes: read the ledger, put checkpoint items (put-only, like entries), sign checkpoints with the one
+    // Ed25519 key (its ARN and its purpose tag both required), archive tiles and notes, announce checkpoints.
+    grantTable(f.audit.function, tables.ledger, 'append');
+    allowSignWithCheckpointKey(f.audit.function, stateful.checkpointKey);
+    f.audit.function.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ArchiveLedgerCheckpointsAndTiles',
+        // Put and Get only: Object Lock keeps every version; nothing here may delete or change retention.
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [stateful.artifactBucket.arnForObjects('log/*')],
+      }),
+    );
+    stateful.eventBus.grantPutEventsTo(f.audit.function);
   }
 }

@@ -96,9 +96,16 @@ export class AgentService {
     await this.deps.ledger.append({
       tenantId,
       actorId: id,
-      type: 'agent.updated',
+      type: patchAuditType(patch),
       payload: { fields: Object.keys(patch).sort(), ...patch, by },
     });
     return this.deps.agents.update(tenantId, id, patch);
   }
+}
+
+/** A status change is a suspension or reactivation (whatever else changes with it); anything else is settings. */
+function patchAuditType(patch: AgentPatch): 'agent.suspended' | 'agent.reactivated' | 'agent.settings_changed' {
+  if (patch.status === 'suspended') return 'agent.suspended';
+  if (patch.status === 'active') return 'agent.reactivated';
+  return 'agent.settings_changed';
 }

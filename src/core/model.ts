@@ -171,6 +171,15 @@ export interface AuditEntryInput {
   nonce?: string;
   timestamp?: number;
   riskScore?: number;
+  /** Where a verified action came from, as the verifier reported it (docs/api.md §4; not signed). */
+  origin?: ActionOrigin;
+}
+
+/** `origin` of `POST /v1/actions/verify` (`{"envelope", "origin"}`): unsigned, audited, fed to monitoring. */
+export interface ActionOrigin {
+  ip?: string;
+  userAgent?: string;
+  region?: string;
 }
 
 /** An entry exactly as `GET /v1/audit` returns it and as its Merkle leaf hashes it (docs/api.md §7). */

@@ -12,22 +12,27 @@ import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
 import { startEmulators } from '../adapters/local/emulators.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
+import { LocalLogArchive } from '../adapters/local/local-log-archive.js';
 import { NullRiskReader } from '../adapters/null-risk-reader.js';
 import { assembleContext } from '../app/assemble.js';
 import type { AppConfig } from '../app/config.js';
 import type { AppContext, Ports } from '../app/context.js';
 import type { Clock } from '../ports.js';
 import { type AdminKeyOutcome, ensureAdminKey } from './admin-key.js';
+import { ensureCheckpointKey } from './checkpoint-key.js';
 
 export const LOCAL_TENANT_ID = 'local';
 /** Contract §4 default: ±300 s. */
 const TIMESTAMP_WINDOW_MS = 300_000;
+/** Contract §7: locally, a checkpoint covers every entry written more than 2 s before it was requested. */
+const LOCAL_CHECKPOINT_COVERAGE_MS = 2_000;
 
 export interface LocalPorts {
   ports: Ports;
   tables: AppConfig['tables'];
   streamName: string;
   eventBus: LocalEventBus;
+  dataDir: string;
   /** Stops the emulators (LevelDB flushed and closed). */
   stop(): Promise<void>;
 }
@@ -45,6 +50,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       clock,
       random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
       vault: new LocalKeyVault({ dataDir }),
+      archive: new LocalLogArchive(dataDir),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
       // Until the behavioural pipeline lands, no agent has a score.
@@ -55,6 +61,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       tables: emulators.tableNames,
       streamName: emulators.streamName,
       eventBus,
+      dataDir,
       stop: () => emulators.stop(),
     };
   } catch (error) {
@@ -88,6 +95,10 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
       publicBaseUrl: `http://127.0.0.1:${options.port}`,
       timestampWindowMs: TIMESTAMP_WINDOW_MS,
       defaultTenantId: LOCAL_TENANT_ID,
+      // The same key across restarts, so every checkpoint verifies with the one published verifier key.
+      checkpointKeyId: await ensureCheckpointKey(local.ports.vault, local.dataDir),
+      logHost: 'localhost',
+      checkpointCoverageMs: LOCAL_CHECKPOINT_COVERAGE_MS,
     };
     const context = assembleContext(local.ports, config);
     await context.ca.ensureRoot();

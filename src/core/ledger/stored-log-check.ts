@@ -67,24 +67,33 @@ export async function checkStoredLog(
   let sinceMatched: Hash[] = [];
   const fail = (seq: number, reason: string) =>
     ({ valid: false, entries: expectedSeq, firstInvalidSeq: seq, reason }) as const;
+  /**
+   * A broken link at seq s may be an entry before s that was replaced consistently (its own hash recomputed): the
+   * archived leaf hashes since the last signed checkpoint tell, and the earlier seq is reported.
+   */
+  const failLocated = async (seq: number, reason: string) => {
+    const located = await options.locate?.(lastMatched?.size ?? 0, sinceMatched);
+    return fail(located !== undefined && located < seq ? located : seq, reason);
+  };
 
   // A checkpoint of size 0 is trivially consistent; skip them.
   while (checkpoints[next]?.size === 0) next += 1;
   for await (const stored of leaves) {
-    if (stored.seq !== expectedSeq) return fail(expectedSeq, `entry ${expectedSeq} is missing`);
-    if (stored.wellFormed === false) return fail(stored.seq, 'the stored item is malformed');
+    if (stored.seq !== expectedSeq) return failLocated(expectedSeq, `entry ${expectedSeq} is missing`);
+    if (stored.wellFormed === false) return failLocated(stored.seq, 'the stored item is malformed');
     const entry = parse(stored.leaf);
-    if (entry === undefined || entry.seq !== stored.seq) return fail(stored.seq, 'the stored entry does not parse');
-    if (canonicalString(entry) !== stored.leaf) return fail(stored.seq, 'the stored entry is not in JCS form');
-    if (entry.prevHash !== prevHash) return fail(stored.seq, 'prevHash does not link');
-    if (entryHash(entry) !== entry.hash) return fail(stored.seq, 'hash does not match contents');
+    if (entry === undefined || entry.seq !== stored.seq)
+      return failLocated(stored.seq, 'the stored entry does not parse');
+    if (canonicalString(entry) !== stored.leaf) return failLocated(stored.seq, 'the stored entry is not in JCS form');
+    if (entry.prevHash !== prevHash) return failLocated(stored.seq, 'prevHash does not link');
+    if (entryHash(entry) !== entry.hash) return failLocated(stored.seq, 'hash does not match contents');
     if (stored.frontierBefore !== undefined && !sameHashes(stored.frontierBefore, frontier)) {
-      return fail(stored.seq, 'the stored Merkle frontier does not match the entries before it');
+      return failLocated(stored.seq, 'the stored Merkle frontier does not match the entries before it');
     }
     const leaf = leafHash(stored.leaf);
     const appended = appendLeaf(frontier, stored.seq, leaf);
     if (!sameHashes(appended.completed, stored.nodes)) {
-      return fail(stored.seq, 'the stored Merkle tree hashes do not match the entry');
+      return failLocated(stored.seq, 'the stored Merkle tree hashes do not match the entry');
     }
     frontier = appended.frontier;
     sinceMatched.push(leaf);

@@ -20,7 +20,7 @@ import type {
 import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
-import { riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
+import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
 import { checkAgent, checkCertificate } from './certificate-check.js';
 import { CertificateFactsCache } from './certificate-facts.js';
@@ -90,7 +90,7 @@ export class ActionVerifier implements ActionVerifierService {
     this.contexts = new VerificationContextLoader(deps, deps.certificateFacts ?? new CertificateFactsCache());
   }
 
-  async verify(tenantId: string, input: unknown): Promise<VerificationResult> {
+  async verify(tenantId: string, input: unknown, origin?: ActionOrigin): Promise<VerificationResult> {
     const { envelope, signatureBytes } = parseSignedEnvelope(input);
     const now = this.deps.clock.now();
     const fingerprint = envelope.certificateFingerprint;
@@ -105,7 +105,7 @@ export class ActionVerifier implements ActionVerifierService {
     const record = context.record;
     const rejection = await this.firstRejection(tenantId, envelope, signatureBytes, record, context, now);
     const entry = await callPort('audit ledger', () =>
-      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, context.riskScore, rejection)),
+      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, context.riskScore, rejection, origin)),
     );
     // An append that resolves without an entry id cannot be shown to have written anything: no verdict without it.
     if (typeof entry?.id !== 'string' || entry.id === '') {

@@ -73,6 +73,7 @@ const INPUT_FIELDS = [
   'nonce',
   'timestamp',
   'riskScore',
+  'origin',
 ] as const satisfies readonly (keyof AuditEntryInput)[];
 
 /** Only the known input fields (a caller's extra properties never reach the ledger). */
