@@ -5,8 +5,8 @@
 import { AgentService } from '../src/app/agents.js';
 import { createApiKey } from '../src/app/api-keys.js';
 import type { AppContext, Provider } from '../src/app/context.js';
-import { agentFor } from '../src/http/access.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
+import { pathAgentId } from '../src/http/path-params.js';
 import { parseBody, parseQuery } from '../src/http/request.js';
 import { json } from '../src/http/responses.js';
 import { createAgentSchema, createApiKeySchema, listQuerySchema, patchAgentSchema } from '../src/http/schemas.js';
@@ -45,23 +45,23 @@ export const createAgentsHandler = (contextProvider: Provider<AgentsContext>) =>
       'POST /v1/agents': async (request: AgentsRequest) => {
         const body = parseBody(request.event, createAgentSchema);
         const { principal } = request;
-        const agent = await service(request).create(principal.tenantId, body, principal.keyId, principal.agentId);
+        const agent = await service(request).create(principal, body);
         return json(201, agentView(agent));
       },
       'GET /v1/agents': async (request: AgentsRequest) => {
         const query = parseQuery(request.event, listQuerySchema);
-        const page = await service(request).list(request.principal.tenantId, query.limit, query.cursor);
+        const page = await service(request).list(request.principal, query.limit, query.cursor);
         return json(200, {
           items: page.items.map(agentView),
           ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
         });
       },
       'GET /v1/agents/{id}': async (request: AgentsRequest) =>
-        json(200, agentView(await agentFor(request.ctx, request.principal, request.params.id, 'read'))),
+        json(200, agentView(await service(request).get(request.principal, pathAgentId(request.params)))),
       'PATCH /v1/agents/{id}': async (request: AgentsRequest) => {
-        const agent = await agentFor(request.ctx, request.principal, request.params.id, 'read');
+        const id = pathAgentId(request.params);
         const patch = parseBody(request.event, patchAgentSchema);
-        const updated = await service(request).update(agent.tenantId, agent.id, patch, request.principal.keyId);
+        const updated = await service(request).update(request.principal, id, patch);
         return json(200, agentView(updated));
       },
     },

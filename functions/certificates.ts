@@ -2,14 +2,14 @@
  * Certificates: issue (POST /v1/agents/{id}/certificates), sign with a service-held key (POST /v1/agents/{id}/sign),
  * state (GET /v1/certificates/{fingerprint}) and revoke (POST /v1/certificates/{fingerprint}/revoke).
  */
-import { CertificateLifecycle, type LifecycleDeps } from '../src/app/certificate-lifecycle.js';
-import type { AppContext, Provider } from '../src/app/context.js';
+import { CertificateLifecycle, type IssueParams, type LifecycleDeps } from '../src/app/certificate-lifecycle.js';
+import type { Provider } from '../src/app/context.js';
 import { FINGERPRINT_PATTERN } from '../src/core/crypto/fingerprint.js';
-import { KakuninError, notFound } from '../src/core/errors.js';
-import type { IssueCertificateRequest } from '../src/core/services.js';
-import { agentFor } from '../src/http/access.js';
+import { parsePayload } from '../src/core/envelope/schema.js';
+import { notFound } from '../src/core/errors.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { logger, recordEventFailure, recordIssuance, recordRevocation } from '../src/http/observability.js';
+import { pathAgentId } from '../src/http/path-params.js';
 import { parseBody } from '../src/http/request.js';
 import { json, rfc3339 } from '../src/http/responses.js';
 import { issueCertificateSchema, revokeSchema, signRequestSchema } from '../src/http/schemas.js';
@@ -17,7 +17,7 @@ import { certificateStateView, issuedCertificateView } from '../src/http/views.j
 import { routes } from './routes.js';
 
 /** What the certificates routes use: the CA, the vault, the registry, the ledger and the event bus (no stream). */
-export type CertificatesContext = LifecycleDeps & Pick<AppContext, 'agents'>;
+export type CertificatesContext = LifecycleDeps;
 type CertificatesRequest = AuthenticatedRequest<CertificatesContext>;
 
 const lifecycle = ({ ctx }: CertificatesRequest) =>
@@ -36,19 +36,6 @@ function pathFingerprint(request: CertificatesRequest): string {
   return fingerprint;
 }
 
-/** An agent key issues only under one of its own agent's certificates (contract §3). */
-async function checkAgentKeyParent(request: CertificatesRequest, parentFingerprint: string | undefined) {
-  const { principal, ctx } = request;
-  if (principal.role !== 'agent') return;
-  const parent =
-    parentFingerprint === undefined ? undefined : await ctx.certificates.get(principal.tenantId, parentFingerprint);
-  if (!parent || parent.agentId !== principal.agentId) {
-    throw new KakuninError('FORBIDDEN', "an agent key issues only under one of its own agent's certificates", {
-      field: 'parentFingerprint',
-    });
-  }
-}
-
 /** The Lambda handler is wired in functions/lambda/certificates.ts. */
 export const createCertificatesHandler = (contextProvider: Provider<CertificatesContext>) =>
   createApiHandler<CertificatesContext>({
@@ -57,12 +44,9 @@ export const createCertificatesHandler = (contextProvider: Provider<Certificates
     contextProvider,
     implementations: {
       'POST /v1/agents/{id}/certificates': async (request: CertificatesRequest) => {
-        const agent = await agentFor(request.ctx, request.principal, request.params.id, 'issue');
+        const agentId = pathAgentId(request.params);
         const body = parseBody(request.event, issueCertificateSchema);
-        await checkAgentKeyParent(request, body.parentFingerprint);
-        const issueRequest: IssueCertificateRequest = {
-          tenantId: agent.tenantId,
-          agent,
+        const params: IssueParams = {
           scope: body.scope,
           ...(body.validityDays === undefined ? {} : { validityDays: body.validityDays }),
           ...(body.validityHours === undefined ? {} : { validityHours: body.validityHours }),
@@ -70,18 +54,19 @@ export const createCertificatesHandler = (contextProvider: Provider<Certificates
           ...(body.csr === undefined ? { keySpec: body.keySpec ?? 'ECC_NIST_P256' } : {}),
           ...(body.parentFingerprint === undefined ? {} : { parentFingerprint: body.parentFingerprint }),
         };
-        await request.ctx.ca.ensureTenant(agent.tenantId);
-        const issued = await lifecycle(request).issue(issueRequest, request.principal.keyId);
+        const issued = await lifecycle(request).issue(request.principal, agentId, params);
         recordIssuance();
         return json(201, issuedCertificateView(issued));
       },
       'POST /v1/agents/{id}/sign': async (request: CertificatesRequest) => {
-        const agent = await agentFor(request.ctx, request.principal, request.params.id, 'sign');
+        const agentId = pathAgentId(request.params);
         const body = parseBody(request.event, signRequestSchema);
+        // The verifier's payload rule on the payload exactly as sent: what it would refuse is refused here (400).
+        const payload = parsePayload(body.payload);
         const envelope = await lifecycle(request).sign(
-          agent.tenantId,
-          agent.id,
-          body.payload,
+          request.principal,
+          agentId,
+          payload,
           body.certificateFingerprint,
         );
         return json(200, envelope);

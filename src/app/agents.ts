@@ -1,9 +1,18 @@
 /**
  * Agent management (contract §2): creation with defaults, reads, listing and the admin's updates. Every change is
- * appended to the tenant's audit ledger. Authorization (which key may touch which agent) is the HTTP edge's job.
+ * appended to the tenant's audit ledger. Who may do what is decided by the one policy (`authorize`), asked here with
+ * the agent chain as it stands; monitoring settings are held to the parent's (docs/api.md §3, "Delegation binds the
+ * whole tree").
  */
 
-import { DependencyError, notFound } from '../core/errors.js';
+import { loadAgentChain, MAX_AGENT_CHAIN } from '../core/authorization/agent-chain.js';
+import { type AuthorizationPrincipal, assertAuthorized } from '../core/authorization/authorize.js';
+import {
+  effectiveMonitoringSettings,
+  type MonitoringSettings,
+  settingsLooserThanParent,
+} from '../core/authorization/effective-settings.js';
+import { DependencyError, KakuninError, notFound } from '../core/errors.js';
 import type { AgentMode, AgentRecord, AgentStatus } from '../core/model.js';
 import type { AgentStore, Clock, Ledger, Page, Random } from '../ports.js';
 
@@ -50,19 +59,46 @@ export interface AgentServiceDeps {
   random: Random;
 }
 
+/** The caller: the tenant it acts in, its role, the agent an agent key is bound to, and its key id (audit). */
+export interface Caller extends AuthorizationPrincipal {
+  keyId: string;
+}
+
 export class AgentService {
   constructor(private readonly deps: AgentServiceDeps) {}
 
-  /** `parentAgentId` is set when an agent key spawns a sub-agent. `by` is the acting key's id (audit). */
-  async create(tenantId: string, input: CreateAgentInput, by: string, parentAgentId?: string): Promise<AgentRecord> {
+  /**
+   * An admin creates a top-level agent; an agent key creates a sub-agent of its own agent (`parentAgentId`), refused
+   * while that agent or any agent above it is suspended. A sub-agent's settings may not be looser than its parent's
+   * effective (strictest along the chain) settings; a setting left out takes the stricter of the default and the
+   * parent's, so leaving it out is never refused.
+   */
+  async create(caller: Caller, input: CreateAgentInput): Promise<AgentRecord> {
+    const { tenantId } = caller;
+    let parentAgentId: string | undefined;
+    let settings: MonitoringSettings = DEFAULT_AGENT_SETTINGS;
+    if (caller.role === 'agent') {
+      const chain = caller.agentId === undefined ? [] : await this.chain(tenantId, caller.agentId);
+      assertAuthorized(caller, 'agent:create', { tenantId, agentChain: chain });
+      if (chain.length >= MAX_AGENT_CHAIN) {
+        throw new KakuninError('SCOPE_EXCEEDS_PARENT', `agent chains are at most ${MAX_AGENT_CHAIN} agents deep`);
+      }
+      const parent = effectiveMonitoringSettings(chain);
+      settings = effectiveMonitoringSettings([DEFAULT_AGENT_SETTINGS, parent]);
+      parentAgentId = caller.agentId;
+      const requested = { ...settings, ...definedSettings(input) };
+      throwIfLooser(requested, parent);
+    } else {
+      assertAuthorized(caller, 'agent:create', { tenantId });
+    }
     const agent: AgentRecord = {
       tenantId,
       id: randomId(this.deps.random, 'a_'),
       name: input.name,
       metadata: input.metadata ?? {},
-      mode: input.mode ?? DEFAULT_AGENT_SETTINGS.mode,
-      warningThreshold: input.warningThreshold ?? DEFAULT_AGENT_SETTINGS.warningThreshold,
-      anomalyThreshold: input.anomalyThreshold ?? DEFAULT_AGENT_SETTINGS.anomalyThreshold,
+      mode: input.mode ?? settings.mode,
+      warningThreshold: input.warningThreshold ?? settings.warningThreshold,
+      anomalyThreshold: input.anomalyThreshold ?? settings.anomalyThreshold,
       status: 'active',
       createdAt: this.deps.clock.now(),
       ...(parentAgentId === undefined ? {} : { parentAgentId }),
@@ -73,34 +109,71 @@ export class AgentService {
       tenantId,
       actorId: agent.id,
       type: 'agent.created',
-      payload: { name: agent.name, by, ...(parentAgentId === undefined ? {} : { parentAgentId }) },
+      payload: { name: agent.name, by: caller.keyId, ...(parentAgentId === undefined ? {} : { parentAgentId }) },
     });
     await this.deps.agents.create(agent);
     return agent;
   }
 
   /** The agent, or NOT_FOUND (also for another tenant's id: ids are looked up only inside the caller's tenant). */
-  async get(tenantId: string, id: string): Promise<AgentRecord> {
-    const agent = await this.deps.agents.get(tenantId, id);
+  async get(caller: AuthorizationPrincipal, id: string): Promise<AgentRecord> {
+    assertAuthorized(caller, 'agent:read', { tenantId: caller.tenantId });
+    const agent = await this.deps.agents.get(caller.tenantId, id);
     if (!agent) throw notFound('agent');
     return agent;
   }
 
-  list(tenantId: string, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
-    return this.deps.agents.list(tenantId, limit, cursor);
+  list(caller: AuthorizationPrincipal, limit: number, cursor?: string): Promise<Page<AgentRecord>> {
+    assertAuthorized(caller, 'agent:list', { tenantId: caller.tenantId });
+    return this.deps.agents.list(caller.tenantId, limit, cursor);
   }
 
-  async update(tenantId: string, id: string, patch: AgentPatch, by: string): Promise<AgentRecord> {
-    await this.get(tenantId, id);
+  /** A sub-agent's monitoring settings may not become looser than its parent's effective settings. */
+  async update(caller: Caller, id: string, patch: AgentPatch): Promise<AgentRecord> {
+    const { tenantId } = caller;
+    assertAuthorized(caller, 'agent:update', { tenantId });
+    const agent = await this.deps.agents.get(tenantId, id);
+    if (!agent) throw notFound('agent');
+    const touchesSettings =
+      patch.mode !== undefined || patch.warningThreshold !== undefined || patch.anomalyThreshold !== undefined;
+    if (touchesSettings && agent.parentAgentId !== undefined) {
+      const parentChain = await this.chain(tenantId, agent.parentAgentId);
+      throwIfLooser({ ...settingsOf(agent), ...definedSettings(patch) }, effectiveMonitoringSettings(parentChain));
+    }
     // Audit first, as in create: a 503 from the ledger leaves the agent unchanged.
     await this.deps.ledger.append({
       tenantId,
       actorId: id,
       type: patchAuditType(patch),
-      payload: { fields: Object.keys(patch).sort(), ...patch, by },
+      payload: { fields: Object.keys(patch).sort(), ...patch, by: caller.keyId },
     });
     return this.deps.agents.update(tenantId, id, patch);
   }
+
+  /** The agent and every agent above it, root first; an unknown agent is an empty chain (the policy denies it). */
+  private async chain(tenantId: string, agentId: string): Promise<AgentRecord[]> {
+    return (await loadAgentChain(this.deps.agents, tenantId, agentId)) ?? [];
+  }
+}
+
+const settingsOf = (agent: MonitoringSettings): MonitoringSettings => ({
+  mode: agent.mode,
+  warningThreshold: agent.warningThreshold,
+  anomalyThreshold: agent.anomalyThreshold,
+});
+
+/** The monitoring settings a request actually gives (absent fields left out, so they do not override). */
+function definedSettings(input: Partial<MonitoringSettings>): Partial<MonitoringSettings> {
+  const given: Partial<MonitoringSettings> = {};
+  if (input.mode !== undefined) given.mode = input.mode;
+  if (input.warningThreshold !== undefined) given.warningThreshold = input.warningThreshold;
+  if (input.anomalyThreshold !== undefined) given.anomalyThreshold = input.anomalyThreshold;
+  return given;
+}
+
+function throwIfLooser(settings: MonitoringSettings, parent: MonitoringSettings): void {
+  const looser = settingsLooserThanParent(settings, parent);
+  if (looser !== undefined) throw new KakuninError('SCOPE_EXCEEDS_PARENT', looser.message, { field: looser.field });
 }
 
 /** A status change is a suspension or reactivation (whatever else changes with it); anything else is settings. */

@@ -14,21 +14,32 @@
  *   (logged and counted) instead of answering 503 for something that already happened. Delivery is at least once:
  *   consumers deduplicate on the certificate fingerprint.
  */
+import { loadAgentChain } from '../core/authorization/agent-chain.js';
+import { type AuthorizationPrincipal, assertAuthorized } from '../core/authorization/authorize.js';
 import { signEnvelope, vaultSigner } from '../core/envelope/signer.js';
-import { invalidRequest, KakuninError } from '../core/errors.js';
+import { invalidRequest, KakuninError, notFound } from '../core/errors.js';
 import type { ActionPayload, CertificateRecord, EventType, RevocationReason, SignedEnvelope } from '../core/model.js';
 import type { IssueCertificateRequest, IssuedCertificate } from '../core/services.js';
+import { callPort } from '../core/verification/port-call.js';
 import type { SigningAlgorithm } from '../ports.js';
 import { randomId } from './agents.js';
 import type { AppContext } from './context.js';
 
 export type LifecycleDeps = Pick<
   AppContext,
-  'ca' | 'ledger' | 'events' | 'certificates' | 'vault' | 'clock' | 'random'
+  'ca' | 'ledger' | 'events' | 'certificates' | 'agents' | 'vault' | 'clock' | 'random'
 > & {
   /** Called when the event bus refuses an event whose effect already happened. Never receives secrets. */
   onEventFailure?: (failure: { type: EventType; eventId: string; error: unknown }) => void;
 };
+
+/** What a caller asks to be issued; the subject agent is named by id and loaded (with its chain) here. */
+export type IssueParams = Omit<IssueCertificateRequest, 'tenantId' | 'agent' | 'beforeStore'>;
+
+/** The caller as the lifecycle needs it: the policy's principal plus its key id for the audit trail. */
+export interface LifecycleCaller extends AuthorizationPrincipal {
+  keyId: string;
+}
 
 export interface RevokeOutcome {
   revokedAt: number;
@@ -89,8 +100,21 @@ export class CertificateLifecycle {
     );
   }
 
-  /** Issues through the CA with the audit entry written before the certificate is stored, then announces it. */
-  async issue(request: IssueCertificateRequest, by: string): Promise<IssuedCertificate> {
+  /**
+   * Issues to `agentId` once the policy allows it (an agent key: only to its sub-agents, under its own agent's
+   * certificate, and never while it or an agent above it is suspended), through the CA with the audit entry written
+   * before the certificate is stored, then announces it.
+   */
+  async issue(caller: LifecycleCaller, agentId: string, params: IssueParams): Promise<IssuedCertificate> {
+    const { tenantId } = caller;
+    const agentChain = await loadAgentChain(this.deps.agents, tenantId, agentId);
+    if (agentChain === undefined) throw notFound('agent');
+    const parentCertificateAgentId = await this.ownerOf(tenantId, params.parentFingerprint);
+    assertAuthorized(caller, 'certificate:issue', { tenantId, agentChain, parentCertificateAgentId });
+    const agent = agentChain[agentChain.length - 1]!;
+    const request: IssueCertificateRequest = { ...params, tenantId, agent };
+    const by = caller.keyId;
+    await this.deps.ca.ensureTenant(tenantId);
     const issued = await this.deps.ca.issue({
       ...request,
       beforeStore: async (record) => {
@@ -169,11 +193,15 @@ export class CertificateLifecycle {
    * key the service does not hold.
    */
   async sign(
-    tenantId: string,
+    caller: AuthorizationPrincipal,
     agentId: string,
     payload: ActionPayload,
     certificateFingerprint: string,
   ): Promise<SignedEnvelope> {
+    const { tenantId } = caller;
+    const agentChain = await loadAgentChain(this.deps.agents, tenantId, agentId);
+    if (agentChain === undefined) throw notFound('agent');
+    assertAuthorized(caller, 'agent:sign', { tenantId, agentChain });
     const field = 'certificateFingerprint';
     const record = await this.deps.certificates.get(tenantId, certificateFingerprint);
     // Unknown, another tenant's or another agent's: all "not found" for this agent (contract §1: another tenant's id
@@ -202,6 +230,13 @@ export class CertificateLifecycle {
       timestamp: envelope.timestamp,
     });
     return envelope;
+  }
+
+  /** The agent holding a requested parent certificate; null when none is named or it is unknown in the tenant. */
+  private async ownerOf(tenantId: string, fingerprint: string | undefined): Promise<string | null> {
+    if (fingerprint === undefined) return null;
+    const parent = await callPort('certificate store', () => this.deps.certificates.get(tenantId, fingerprint));
+    return parent?.agentId ?? null;
   }
 
   private async announce(tenantId: string, type: EventType, data: Record<string, unknown>): Promise<void> {

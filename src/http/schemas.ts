@@ -110,8 +110,13 @@ export const issueCertificateSchema = z
     }),
   );
 
+/**
+ * `payload` is validated by `parsePayload`, the verifier's own payload rule, on the raw parsed JSON: an object schema
+ * here would copy the payload first and silently drop what the verifier refuses (an own `__proto__` key becomes a
+ * prototype on copy), so the service would sign something other than what was sent.
+ */
 export const signRequestSchema = z.strictObject({
-  payload: z.looseObject({ action: z.string() }),
+  payload: z.unknown(),
   certificateFingerprint: fingerprintSchema,
 });
 

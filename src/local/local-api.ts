@@ -28,7 +28,6 @@ export function createLocalApi(context: AppContext): LocalApi {
     path: route.path,
     group: route.group,
     isPublic: route.public,
-    roles: route.roles,
   }));
   return {
     routes: localRoutes,

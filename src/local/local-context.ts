@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
-import { startEmulators } from '../adapters/local/emulators.js';
+import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
 import { LocalLogArchive } from '../adapters/local/local-log-archive.js';
@@ -33,6 +33,11 @@ export interface LocalPorts {
   streamName: string;
   eventBus: LocalEventBus;
   dataDir: string;
+  /**
+   * The running stand-ins: their configured SDK clients and `dynamoClientConfig()` / `kinesisClientConfig()` for
+   * any further client in this process (they listen on Unix sockets only: a plain endpoint URL cannot reach them).
+   */
+  emulators: Emulators;
   /** Stops the emulators (LevelDB flushed and closed). */
   stop(): Promise<void>;
 }
@@ -62,6 +67,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       streamName: emulators.streamName,
       eventBus,
       dataDir,
+      emulators,
       stop: () => emulators.stop(),
     };
   } catch (error) {
@@ -81,6 +87,8 @@ export interface LocalContextOptions {
 export interface LocalContext {
   context: AppContext;
   eventBus: LocalEventBus;
+  /** The running stand-ins (see LocalPorts.emulators). */
+  emulators: Emulators;
   adminKey: AdminKeyOutcome;
   stop(): Promise<void>;
 }
@@ -104,7 +112,7 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
     await context.ca.ensureRoot();
     await context.ca.ensureTenant(LOCAL_TENANT_ID);
     const adminKey = await ensureAdminKey({ ...local.ports, tenantId: LOCAL_TENANT_ID }, options.adminKey);
-    return { context, eventBus: local.eventBus, adminKey, stop: local.stop };
+    return { context, eventBus: local.eventBus, emulators: local.emulators, adminKey, stop: local.stop };
   } catch (error) {
     await local.stop();
     throw error;

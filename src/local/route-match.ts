@@ -14,8 +14,6 @@ export interface LocalRoute {
   group: string;
   /** Public routes need no API key (contract §1: /health, /v1/ca/chain, /v1/crl). */
   isPublic: boolean;
-  /** Roles that may call the route at all (403 FORBIDDEN otherwise); absent means the handler decides alone. */
-  roles?: readonly string[];
 }
 
 export interface RouteMatch {

@@ -11,10 +11,30 @@ export { canonicalBytes } from './envelope/canonical.js';
 export { NONCE_PATTERN, parsePayload, parseSignedEnvelope, signedBytes } from './envelope/schema.js';
 export { NONCE_BYTES, type SignActionOptions, signAction } from './envelope/sign-action.js';
 export { KakuninError, type KakuninErrorCode, VERIFICATION_CODES, type VerificationCode } from './errors.js';
+export { MemoryNonceStore, type MemoryNonceStoreOptions } from './nonce/memory-nonce-store.js';
 export type { NonceStore } from './nonce/nonce-store.js';
-export { OfflineVerifier, type OfflineVerifierOptions } from './offline/offline-verifier.js';
+export { OfflineVerifier, type OfflineVerifierOptions, type VerifyOptions } from './offline/offline-verifier.js';
+export { DEFAULT_SCOPE_OID, readScope } from './scope/read-scope.js';
+export { checkScope, type ScopeViolation } from './scope/scope-check.js';
+export { decodeScope, encodeScope } from './scope/scope-codec.js';
 export { localSigner } from './signers/local-signer.js';
 export { type SignRouteClient, serviceSigner } from './signers/service-signer.js';
 export type { BytesSigner, Clock, EnvelopeSigner, Signer } from './signers/signer.js';
 export { systemClock } from './signers/signer.js';
+export type { GuardLogEntry, GuardLogger } from './tool-guard/guard-log.js';
+export { defaultToPayload, type ToPayload } from './tool-guard/payload.js';
+export { refusalText } from './tool-guard/refusal.js';
+export {
+  type EnvelopeVerifier,
+  type GuardDecision,
+  ToolGuard,
+  type ToolGuardOptions,
+} from './tool-guard/tool-guard.js';
 export type * from './types.js';
+export {
+  type CheckRevocationInput,
+  checkRevocation,
+  DEFAULT_MAX_CRL_AGE_MS,
+  type RevocationResult,
+  type RevocationStatus,
+} from './x509/check-revocation.js';

@@ -1,12 +1,12 @@
 /**
- * Local mode's AWS stand-ins, embedded in this process: dynalite (DynamoDB) and kinesalite (Kinesis) on ephemeral
- * 127.0.0.1 ports, in memory or persisted under `<dataDir>/dynamodb` and `<dataDir>/kinesis`. Creates the four
- * tables and the action stream (idempotently, so a restart on the same directory keeps its data).
+ * Local mode's AWS stand-ins, embedded in this process: dynalite (DynamoDB) and kinesalite (Kinesis), in memory or
+ * persisted under `<dataDir>/dynamodb` and `<dataDir>/kinesis`. They listen on Unix sockets in a 0700 directory, never
+ * on a TCP port, so no other local user or process can reach their data except through the API (emulator-socket.ts).
+ * Creates the four tables and the action stream (idempotently, so a restart on the same directory keeps its data).
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -16,8 +16,10 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createTables, type TableNames } from '../aws/dynamo/tables.js';
+import { listenOnSocket, type StandInClientConfig, socketDirectory, standInClientConfig } from './emulator-socket.js';
+
+export type { StandInClientConfig } from './emulator-socket.js';
 
 /** The slice of dynalite's and kinesalite's CommonJS APIs used here (neither package ships types). */
 type DynaliteFactory = (options: {
@@ -36,8 +38,15 @@ type KinesaliteFactory = (options: {
 const require = createRequire(import.meta.url);
 
 export interface Emulators {
-  dynamoEndpoint: string;
-  kinesisEndpoint: string;
+  /** The Unix sockets the stand-ins listen on (inside a 0700 directory). */
+  dynamoSocket: string;
+  kinesisSocket: string;
+  /**
+   * Configuration for another SDK client of this process to reach a stand-in (a Kinesis poller, a second DynamoDB
+   * client): `new KinesisClient(emulators.kinesisClientConfig())`. A fresh request handler on every call.
+   */
+  dynamoClientConfig(): StandInClientConfig;
+  kinesisClientConfig(): StandInClientConfig;
   tableNames: TableNames;
   streamName: string;
   dynamo: DynamoDBClient;
@@ -47,9 +56,8 @@ export interface Emulators {
 }
 
 export interface EmulatorOptions {
-  /** Persist under this directory; in memory when absent. */
+  /** Persist under this directory (sockets in `<dataDir>/sockets`); in memory when absent. */
   dataDir?: string;
-  host?: '127.0.0.1';
 }
 
 export const LOCAL_TABLE_NAMES: TableNames = {
@@ -60,19 +68,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
 };
 export const LOCAL_STREAM_NAME = 'kakunin-actions';
 
-/**
- * Emulators accept any credentials; these make the SDK skip its credential chain (no metadata-service lookups).
- * A fresh HTTP/1.1 handler per client (kinesalite crashes on HTTP/2), since `stop()` destroys it with the client.
- */
-const localClientConfig = (endpoint: string) => ({
-  endpoint,
-  region: 'local',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  requestHandler: new NodeHttpHandler(),
-});
-
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const host = options.host ?? '127.0.0.1';
   const dataPath = (name: string) => {
     if (options.dataDir === undefined) return {};
     const path = join(options.dataDir, name);
@@ -83,12 +79,23 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const kinesalite = require('kinesalite') as KinesaliteFactory;
   const dynamoServer = dynalite({ ...dataPath('dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const kinesisServer = kinesalite({ ...dataPath('kinesis'), createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-  const dynamoEndpoint = `http://${host}:${await listen(dynamoServer, host)}`;
-  const kinesisEndpoint = `http://${host}:${await listen(kinesisServer, host)}`;
+  const sockets = socketDirectory(options.dataDir);
+  const dynamoSocket = sockets.socket('dynamodb.sock');
+  const kinesisSocket = sockets.socket('kinesis.sock');
+  try {
+    await listenOnSocket(dynamoServer, dynamoSocket);
+    await listenOnSocket(kinesisServer, kinesisSocket);
+  } catch (error) {
+    await Promise.allSettled([close(dynamoServer), close(kinesisServer)]);
+    sockets.dispose();
+    throw error;
+  }
 
-  const dynamo = new DynamoDBClient(localClientConfig(dynamoEndpoint));
+  const dynamoClientConfig = () => standInClientConfig(dynamoSocket);
+  const kinesisClientConfig = () => standInClientConfig(kinesisSocket);
+  const dynamo = new DynamoDBClient(dynamoClientConfig());
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const kinesis = new KinesisClient(localClientConfig(kinesisEndpoint));
+  const kinesis = new KinesisClient(kinesisClientConfig());
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -96,6 +103,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     dynamo.destroy();
     kinesis.destroy();
     await Promise.all([close(dynamoServer), close(kinesisServer)]);
+    sockets.dispose();
   };
   try {
     await createTables(dynamo, LOCAL_TABLE_NAMES);
@@ -105,8 +113,10 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     throw error;
   }
   return {
-    dynamoEndpoint,
-    kinesisEndpoint,
+    dynamoSocket,
+    kinesisSocket,
+    dynamoClientConfig,
+    kinesisClientConfig,
     tableNames: { ...LOCAL_TABLE_NAMES },
     streamName: LOCAL_STREAM_NAME,
     dynamo,
@@ -128,16 +138,6 @@ async function createStream(kinesis: KinesisClient, streamName: string): Promise
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`stream ${streamName} did not become ACTIVE`);
-}
-
-function listen(server: Server, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 /** Both emulators patch `close` to shut their LevelDB too, so a later start on the same directory can open it. */

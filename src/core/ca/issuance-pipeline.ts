@@ -60,7 +60,6 @@ export class IssuancePipeline {
   async issue(request: IssueCertificateRequest): Promise<IssuedCertificate> {
     const { agent, tenantId } = request;
     if (agent.tenantId !== tenantId) throw new KakuninError('NOT_FOUND', 'agent not found');
-    if (agent.status !== 'active') throw new KakuninError('FORBIDDEN', 'the agent is suspended');
     const binding = this.keyBinding(request);
     const csrKey = binding.kind === 'csr' ? await readCsr(binding.csrPem) : undefined;
     const scope = normalizeScope(request.scope);

@@ -68,6 +68,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Validates a payload the way the envelope does; used by the signer so it never signs what the verifier refuses. */
 export function parsePayload(input: unknown, path = 'payload'): ActionPayload {
+  if (input === undefined) throw invalidRequest(`${path} is required`, path);
   const copy = copyJsonPayload(input, path);
   const result = payloadSchema.safeParse(copy);
   if (!result.success) {

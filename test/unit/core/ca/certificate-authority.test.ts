@@ -86,12 +86,11 @@ describe('CSR intake', () => {
     );
   });
 
-  it('csr and keySpec together → INVALID_REQUEST; suspended agent → FORBIDDEN', async () => {
+  // A suspended agent is refused before the CA is asked (the one policy, test/unit/core/authorization).
+  it('csr and keySpec together, a bad currency, a bad validity → INVALID_REQUEST', async () => {
     const csr = await makeCsr('p256');
     const request = { tenantId, agent: agent('a_both00000000000001'), scope: {} };
     expect(await codeOf(ca.issue({ ...request, csrPem: csr.pem, keySpec: 'ECC_NIST_P256' }))).toBe('INVALID_REQUEST');
-    const suspended = agent('a_susp00000000000001', { status: 'suspended' });
-    expect(await codeOf(ca.issue({ ...request, agent: suspended }))).toBe('FORBIDDEN');
     expect(await codeOf(ca.issue({ ...request, scope: { currency: 'euro' } }))).toBe('INVALID_REQUEST');
     expect(await codeOf(ca.issue({ ...request, validityDays: 366 }))).toBe('INVALID_REQUEST');
     expect(await codeOf(ca.issue({ ...request, validityDays: 1, validityHours: 1 }))).toBe('INVALID_REQUEST');
