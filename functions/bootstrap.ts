@@ -52,6 +52,11 @@ export function withStackRootKey(vault: KeyVault, rootKeyArn: string): KeyVault 
     },
     getPublicKey: (keyId) => vault.getPublicKey(keyId),
     sign: (keyId, message, algorithm) => vault.sign(keyId, message, algorithm),
+    // The stack's root key is CloudFormation's (retained); nothing at run time may schedule its deletion.
+    scheduleDeletion: async (keyId) => {
+      if (keyId === rootKeyArn) throw invalidRequest('the stack root key is never deleted at run time');
+      await vault.scheduleDeletion(keyId);
+    },
   };
 }
 
@@ -64,14 +69,11 @@ export async function runBootstrap(ctx: AppContext, tenantId: string): Promise<{
   return { rootFingerprint: root.fingerprint };
 }
 
-export type CustomResourceStatus = 'SUCCESS' | 'FAILED';
-export type Responder = (url: string, body: string) => Promise<void>;
-
-/** The CloudFormation response protocol: a PUT of a JSON document to the pre-signed S3 URL in the event. */
-export const putResponse: Responder = async (url, body) => {
-  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': '' }, body });
-  if (!response.ok) throw new Error(`CloudFormation response upload failed: HTTP ${response.status}`);
-};
+/** What the CDK provider framework relays to CloudFormation on success. */
+export interface CustomResourceResult {
+  PhysicalResourceId: string;
+  Data?: Record<string, string>;
+}
 
 const PHYSICAL_ID = 'kakunin-bootstrap';
 
@@ -80,37 +82,25 @@ function failureReason(error: unknown): string {
   return error instanceof KakuninError ? `${error.code}: ${error.message}` : 'bootstrap failed; see the function logs';
 }
 
-export function createBootstrapHandler(
-  provider: ContextProvider,
-  settings: () => BootstrapSettings,
-  respond: Responder,
-) {
-  return async (event: CloudFormationCustomResourceEvent, _context?: Context): Promise<void> => {
-    let status: CustomResourceStatus = 'SUCCESS';
-    let reason = 'ok';
-    let data: Record<string, string> = {};
+/**
+ * The custom resource's onEvent handler under the CDK provider framework (lib/bootstrap/bootstrap-resource.ts). The
+ * framework answers CloudFormation on every outcome, a crash or a timeout of this function included, so a stack can
+ * never hang waiting for a response that was never sent. A failure throws with a reason safe to show in events.
+ */
+export function createBootstrapHandler(provider: ContextProvider, settings: () => BootstrapSettings) {
+  return async (event: CloudFormationCustomResourceEvent, _context?: Context): Promise<CustomResourceResult> => {
+    // Keep the id stable so an Update never makes CloudFormation "delete" the old resource.
+    const PhysicalResourceId = event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId;
+    if (event.RequestType === 'Delete') return { PhysicalResourceId };
     try {
-      if (event.RequestType !== 'Delete') {
-        const { tenantId } = settings();
-        const { rootFingerprint } = await runBootstrap(await provider(), tenantId);
-        data = { RootFingerprint: rootFingerprint, TenantId: tenantId };
-      }
+      const { tenantId } = settings();
+      const { rootFingerprint } = await runBootstrap(await provider(), tenantId);
+      return { PhysicalResourceId, Data: { RootFingerprint: rootFingerprint, TenantId: tenantId } };
     } catch (error) {
-      status = 'FAILED';
-      reason = failureReason(error);
+      const reason = failureReason(error);
       console.error(JSON.stringify({ message: 'bootstrap failed', error: reason }));
+      throw new Error(reason);
     }
-    const body = JSON.stringify({
-      Status: status,
-      Reason: reason,
-      // Keep the id stable so an Update never makes CloudFormation "delete" the old resource.
-      PhysicalResourceId: event.RequestType === 'Create' ? PHYSICAL_ID : event.PhysicalResourceId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      Data: data,
-    });
-    await respond(event.ResponseURL, body);
   };
 }
 

@@ -5,8 +5,9 @@
 import type { AppContext, Provider } from '../src/app/context.js';
 import { invalidRequest, notFound } from '../src/core/errors.js';
 import { type ApiRequest, createApiHandler } from '../src/http/api-handler.js';
+import { crlResponse } from '../src/http/crl-response.js';
 import { parseQuery } from '../src/http/request.js';
-import { binary, json, text } from '../src/http/responses.js';
+import { json, text } from '../src/http/responses.js';
 import { tenantQuerySchema } from '../src/http/schemas.js';
 import { routes } from './routes.js';
 
@@ -38,6 +39,6 @@ export const createPublicHandler = (contextProvider: Provider<PublicContext>) =>
       'GET /v1/ca/chain': async (request: ApiRequest<PublicContext>) =>
         text(200, 'application/x-pem-file', await request.ctx.ca.chainPem(await knownTenant(request))),
       'GET /v1/crl': async (request: ApiRequest<PublicContext>) =>
-        binary(200, 'application/pkix-crl', await request.ctx.ca.crl(await knownTenant(request))),
+        crlResponse(await request.ctx.ca.currentCrl(await knownTenant(request)), request.event.headers),
     },
   });

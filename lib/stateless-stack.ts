@@ -3,17 +3,22 @@
  * it can be destroyed and redeployed freely; everything it touches comes from the stateful stack.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CHECKPOINT_TENANTS_ENV } from '../src/app/checkpoint-tenants.js';
 import { ENV } from '../src/app/config.js';
 import { KakuninApi, STAGE_NAME } from './api/kakunin-api.js';
 import type { RouteGroup } from './api/routes.js';
 import { BootstrapResource, deadLetterQueue } from './bootstrap/bootstrap-resource.js';
 import type { FunctionEntry } from './compute/bundling-options.js';
+import { acknowledgeCrlPublication, allowCrlPublication } from './compute/crl-grants.js';
 import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-function.js';
 import {
   allowCreateTaggedKeys,
+  allowDeletingTaggedKeys,
   allowSignWithCheckpointKey,
   allowSignWithRootKey,
   allowSignWithTaggedKeys,
@@ -46,7 +51,10 @@ export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 
 
 export class KakuninStatelessStack extends Stack {
   readonly api: KakuninApi;
-  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey', KakuninFunction>;
+  readonly functions: Record<
+    RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey' | 'crlRefresh' | 'checkpoint',
+    KakuninFunction
+  >;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -84,6 +92,15 @@ export class KakuninStatelessStack extends Stack {
         environment: { ...environment, [ENV.checkpointKeyId]: stateful.checkpointKey.keyArn },
         timeout: Duration.minutes(1),
       }),
+      checkpoint: make('Checkpoint', 'checkpoint', {
+        environment: {
+          ...environment,
+          [ENV.checkpointKeyId]: stateful.checkpointKey.keyArn,
+          [CHECKPOINT_TENANTS_ENV]: config.bootstrapTenantId,
+        },
+        timeout: Duration.minutes(5),
+        reservedConcurrency: 1,
+      }),
       bootstrap: make('BootstrapFunction', 'bootstrap', {
         environment: bootstrapEnv,
         timeout: Duration.minutes(2),
@@ -95,7 +112,17 @@ export class KakuninStatelessStack extends Stack {
         timeout: Duration.seconds(30),
         reservedConcurrency: 1,
       }),
+      // Hourly: keeps every published CRL fresh (half its 24 h validity at most) without a request paying a Sign.
+      crlRefresh: make('CrlRefresh', 'public', {
+        handler: 'refreshCrls',
+        timeout: Duration.minutes(5),
+        reservedConcurrency: 1,
+      }),
     };
+    new Rule(this, 'CrlRefreshSchedule', {
+      schedule: Schedule.rate(Duration.hours(1)),
+      targets: [new LambdaFunction(this.functions.crlRefresh.function, { retryAttempts: 2 })],
+    });
     this.grant(stateful);
 
     this.api = new KakuninApi(this, 'Api', {
@@ -121,6 +148,7 @@ export class KakuninStatelessStack extends Stack {
       bootstrapFunction: this.functions.bootstrap,
       rootKeyArn: stateful.rootCaKey.keyArn,
       tenantId: config.bootstrapTenantId,
+      logRetention,
     });
 
     this.observability = new Observability(this, 'Observability', {
@@ -129,6 +157,7 @@ export class KakuninStatelessStack extends Stack {
     });
     this.observability.monitorApi(this.api.api, this.api.routes);
     this.observability.monitorDomain();
+    this.observability.monitorLedger();
     this.observability.monitorFunctions(
       Object.fromEntries(
         Object.entries(this.functions).map(([name, f]) => [name, { fn: f.function, logGroup: f.logGroup }]),
@@ -139,7 +168,7 @@ export class KakuninStatelessStack extends Stack {
     this.observability.monitorDeadLetterQueues({ Bootstrap: bootstrapDlq });
 
     for (const [name, f] of Object.entries(this.functions)) {
-      acknowledgeFunctionFindings(f, name === 'audit' ? AUDIT_FINDINGS : []);
+      acknowledgeFunctionFindings(f, name === 'audit' || name === 'checkpoint' ? AUDIT_FINDINGS : []);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of the Kakunin API' });
@@ -160,18 +189,32 @@ export class KakuninStatelessStack extends Stack {
 
     grantTable(f.authorizer.function, tables.registry, 'lookup'); // one API-key item by hash: GetItem, no index
 
-    // Chain and CRL; the CRL number is an atomic counter item in the registry, and the issuing CA signs the CRL.
-    registry(f.public, 'read-write');
-    allowSignWithTaggedKeys(f.public.function, ['issuing-ca'], this);
+    // Chain and CRL; the CRL number and revision are counter items in the registry, the issuing CA signs the CRL, and
+    // the CRL is published under crl/ in the artifact bucket (the certificates function republishes on revocation).
+    for (const fn of [f.public, f.crlRefresh]) {
+      registry(fn, 'read-write');
+      allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
+    }
+    for (const fn of [f.public, f.certificates, f.crlRefresh]) {
+      allowCrlPublication(fn, stateful.artifactBucket);
+      // cdk-nag names the prefix by the cross-stack export of the bucket ARN.
+      acknowledgeCrlPublication(
+        fn,
+        'AwsSolutions-IAM5[Resource::Kakunin-Stateful:ExportsOutputFnGetAttArtifactsBucket88671897Arn65502B7F/crl/*]',
+      );
+    }
 
     for (const fn of [f.agents, f.certificates, f.verify, f.bootstrap, f.adminKey]) {
       grantTable(fn.function, tables.ledger, 'append');
     }
     for (const fn of [f.agents, f.certificates, f.bootstrap, f.adminKey]) registry(fn, 'read-write');
-    for (const fn of [f.agents, f.certificates, f.verify]) stateful.eventBus.grantPutEventsTo(fn.function);
+    // Only the certificates function publishes events (certificate.issued, agent.certificate_revoked).
+    stateful.eventBus.grantPutEventsTo(f.certificates.function);
 
     allowCreateTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
     allowSignWithTaggedKeys(f.certificates.function, ['issuing-ca', 'agent'], this);
+    // A failed issuance schedules the deletion of the agent key it created (never an issuing-CA key).
+    allowDeletingTaggedKeys(f.certificates.function, ['agent'], this);
 
     // Verification reads the registry, claims nonces, counts velocity, appends to the ledger, feeds the stream.
     registry(f.verify, 'read');
@@ -191,9 +234,22 @@ export class KakuninStatelessStack extends Stack {
 
     // Audit routes: read the ledger, put checkpoint items (put-only, like entries), sign checkpoints with the one
     // Ed25519 key (its ARN and its purpose tag both required), archive tiles and notes, announce checkpoints.
-    grantTable(f.audit.function, tables.ledger, 'append');
-    allowSignWithCheckpointKey(f.audit.function, stateful.checkpointKey);
-    f.audit.function.addToRolePolicy(
+    for (const fn of [f.audit, f.checkpoint]) this.grantCheckpointing(fn, stateful);
+
+    // Every minute: checkpoint each tenant's newest entries after re-checking them (the auditor), tiles and note to
+    // the Object Lock bucket, the event on the bus (docs/api.md §7).
+    new Rule(this, 'CheckpointSchedule', {
+      description: 'Kakunin ledger checkpoint and audit, every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(f.checkpoint.function, { retryAttempts: 0 })],
+    });
+  }
+
+  /** Read the ledger, put checkpoint items, sign with the checkpoint key, archive under log/, announce. */
+  private grantCheckpointing(fn: KakuninFunction, stateful: StatefulResources): void {
+    grantTable(fn.function, stateful.tables.ledger, 'append');
+    allowSignWithCheckpointKey(fn.function, stateful.checkpointKey);
+    fn.function.addToRolePolicy(
       new PolicyStatement({
         sid: 'ArchiveLedgerCheckpointsAndTiles',
         // Put and Get only: Object Lock keeps every version; nothing here may delete or change retention.
@@ -201,6 +257,6 @@ export class KakuninStatelessStack extends Stack {
         resources: [stateful.artifactBucket.arnForObjects('log/*')],
       }),
     );
-    stateful.eventBus.grantPutEventsTo(f.audit.function);
+    stateful.eventBus.grantPutEventsTo(fn.function);
   }
 }

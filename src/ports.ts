@@ -52,6 +52,11 @@ export interface KeyVault {
   /** SubjectPublicKeyInfo DER of the key. */
   getPublicKey(keyId: string): Promise<Uint8Array>;
   sign(keyId: string, message: Uint8Array, algorithm: SigningAlgorithm): Promise<Uint8Array>;
+  /**
+   * Disposes of a key nothing will use (an issuance that failed after creating it): KMS schedules its deletion after
+   * the shortest waiting period (7 days, cancellable), the local vaults delete it. An unknown key is not an error.
+   */
+  scheduleDeletion(keyId: string): Promise<void>;
 }
 
 export interface Page<T> {
@@ -113,6 +118,26 @@ export interface ApiKeyStore {
   getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
 }
 
+/** A signed CRL as published: the DER and what serving and republishing it need. */
+export interface PublishedCrl {
+  der: Uint8Array;
+  crlNumber: bigint;
+  /** Epoch ms (whole seconds). */
+  thisUpdate: number;
+  nextUpdate: number;
+  /** The tenant's CRL revision (CaStore.crlRevision) read before this CRL listed the revocations. */
+  revision: bigint;
+}
+
+/** Where each tenant's current CRL is kept (the artifact bucket deployed, the data directory locally). */
+export interface CrlStore {
+  get(tenantId: string): Promise<PublishedCrl | undefined>;
+  /** Stores `crl` unless the stored CRL has an equal or higher number (a slow writer never replaces a newer CRL). */
+  put(tenantId: string, crl: PublishedCrl): Promise<void>;
+  /** Tenants with a published CRL (the schedule keeps these fresh). */
+  tenants(): Promise<string[]>;
+}
+
 export interface CaStore {
   getRoot(): Promise<CaRecord | undefined>;
   /** Conditional: returns the stored root, which is the argument unless another writer won the race. */
@@ -122,6 +147,10 @@ export interface CaStore {
   putTenant(tenant: TenantRecord): Promise<TenantRecord>;
   /** Atomically increments and returns the tenant's CRL number (first call returns 1). */
   nextCrlNumber(tenantId: string): Promise<bigint>;
+  /** The tenant's CRL revision: 0 before the first revocation, then the number of revocation requests recorded. */
+  crlRevision(tenantId: string): Promise<bigint>;
+  /** Atomically increments the CRL revision; called after a revocation is stored (a published CRL is then stale). */
+  bumpCrlRevision(tenantId: string): Promise<bigint>;
 }
 
 export interface NonceStore {

@@ -11,7 +11,6 @@ import {
   bootstrapSettingsFromEnv,
   createAdminKeyIssuer,
   createBootstrapHandler,
-  putResponse,
   withStackRootKey,
 } from '../bootstrap.js';
 
@@ -25,5 +24,5 @@ const bootstrapContext = cachedProvider(() => {
   );
 });
 
-export const handler = createBootstrapHandler(bootstrapContext, () => bootstrapSettingsFromEnv(), putResponse);
+export const handler = createBootstrapHandler(bootstrapContext, () => bootstrapSettingsFromEnv());
 export const issueAdminKey = createAdminKeyIssuer(bootstrapContext, () => bootstrapSettingsFromEnv());

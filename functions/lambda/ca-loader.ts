@@ -12,11 +12,19 @@ import type { KeyVault } from '../../src/ports.js';
 export const lazyKmsVault = (): KeyVault =>
   lazyKeyVault(async () => (await import('../../src/app/aws/kms.js')).createKeyVault());
 
+/** CRLs are published in the artifact bucket (`crl/`); without one, each container keeps its own. */
 export function lazyCa(
   ports: Pick<Ports, 'vault' | 'caStore' | 'certificates' | 'clock' | 'random'>,
   config: AppConfig,
 ): CertificateAuthorityService {
-  return lazyCertificateAuthority(async () =>
-    (await import('../../src/app/ca-factory.js')).createCertificateAuthority(ports, config),
-  );
+  return lazyCertificateAuthority(async () => {
+    const crls =
+      config.artifactBucket === undefined
+        ? undefined
+        : (await import('../../src/app/aws/s3.js')).createCrlStore(config.artifactBucket);
+    return (await import('../../src/app/ca-factory.js')).createCertificateAuthority(
+      crls === undefined ? ports : { ...ports, crls },
+      config,
+    );
+  });
 }

@@ -29,3 +29,14 @@ const context = cachedProvider((): PublicContext => {
 });
 
 export const handler = createPublicHandler(context);
+
+/**
+ * The CRL schedule (an EventBridge rule, hourly): re-signs every published CRL that has used half its validity or
+ * misses a revocation, so requests are served a stored CRL and never wait for a signature. A failure throws, which
+ * the function's error alarm reports (the next run retries, long before any nextUpdate).
+ */
+export const refreshCrls = async (): Promise<{ tenants: number; signed: number }> => {
+  const outcome = await (await context()).ca.refreshPublishedCrls();
+  if (outcome.failed.length > 0) throw new Error(`CRL refresh failed for ${outcome.failed.length} tenant(s)`);
+  return { tenants: outcome.tenants, signed: outcome.signed };
+};

@@ -14,6 +14,7 @@ import { systemClock } from '../../src/app/aws/runtime.js';
 import { cachedProvider } from '../../src/app/cached-provider.js';
 import { configFromEnv } from '../../src/app/config.js';
 import { createVerifier } from '../../src/app/verifier-factory.js';
+import { reportStreamPublishFailure } from '../../src/http/observability.js';
 import { createVerifyHandler, type VerifyContext } from '../verify.js';
 
 const context = cachedProvider((): VerifyContext => {
@@ -30,7 +31,8 @@ const context = cachedProvider((): VerifyContext => {
     risk: new NullRiskReader(),
     clock: systemClock,
   };
-  return { verifier: createVerifier(ports, config) };
+  // A failed stream publish goes to the structured log and the StreamPublishFailures metric (alarmed), not stderr.
+  return { verifier: createVerifier(ports, config, { onStreamPublishFailure: reportStreamPublishFailure }) };
 });
 
 export const handler = createVerifyHandler(context);

@@ -51,6 +51,7 @@ export const FUNCTION_ENTRIES = [
   'certificates',
   'verify',
   'audit',
+  'checkpoint',
   'bootstrap',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];

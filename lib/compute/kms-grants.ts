@@ -65,6 +65,21 @@ export function allowSignWithTaggedKeys(grantee: IGrantable, purposes: RuntimeKe
   );
 }
 
+/**
+ * kms:ScheduleKeyDeletion on runtime keys whose purpose tag is one of `purposes`: an issuance that fails after
+ * creating its key schedules that key's deletion. Never the root key (no tag; and the explicit deny below).
+ */
+export function allowDeletingTaggedKeys(grantee: IGrantable, purposes: RuntimeKeyPurpose[], stack: Stack): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'ScheduleDeletionOfTaggedRuntimeKeys',
+      actions: ['kms:ScheduleKeyDeletion'],
+      resources: [keyArnPattern(stack)],
+      conditions: { StringEquals: { [`aws:ResourceTag/${KMS_TAGS.purpose}`]: purposes } },
+    }),
+  );
+}
+
 /** kms:Sign and kms:GetPublicKey on the deployment's root CA key, by ARN. */
 export function allowSignWithRootKey(grantee: IGrantable, rootKey: IKey): void {
   grantee.grantPrincipal.addToPrincipalPolicy(

@@ -17,6 +17,12 @@ export const METRICS = {
   certificatesRevoked: 'CertificatesRevoked',
   /** Count, dimension `service` only; an event refused by the bus after its effect happened (alarmed). */
   eventPublishFailures: 'EventPublishFailures',
+  /** Count, dimension `service` only; a verified action the stream refused (alarmed; the action stays verified). */
+  streamPublishFailures: 'StreamPublishFailures',
   /** Milliseconds per KMS request, dimensions `operation` (CreateKey/GetPublicKey/Sign) and `outcome` (ok/error). */
   kmsLatency: 'KmsLatency',
+  /** Seconds; the oldest ledger entry no checkpoint covers yet, per scheduled run (0 when all are covered). */
+  checkpointUncoveredAge: 'CheckpointUncoveredAgeSeconds',
+  /** Count; tenants whose newest entries failed the checkpoint's re-check (tampering or a broken store). */
+  ledgerAuditFailures: 'LedgerAuditFailures',
 } as const;

@@ -8,7 +8,7 @@ import type { CertificateAuthorityService } from '../core/services.js';
 import type { AppConfig } from './config.js';
 import type { Ports } from './context.js';
 
-export type CaPorts = Pick<Ports, 'vault' | 'caStore' | 'certificates' | 'clock' | 'random'>;
+export type CaPorts = Pick<Ports, 'vault' | 'caStore' | 'certificates' | 'clock' | 'random' | 'crls'>;
 
 /** CRL distribution point of a tenant's certificates: the public, unauthenticated `GET /v1/crl` route. */
 export function crlUrlFor(publicBaseUrl: string, tenantId: string): string {
@@ -22,6 +22,7 @@ export function createCertificateAuthority(ports: CaPorts, config: AppConfig): C
     certificates: ports.certificates,
     clock: ports.clock,
     random: ports.random,
+    ...(ports.crls === undefined ? {} : { crls: ports.crls }),
     config: {
       ...(config.scopeOid === undefined ? {} : { scopeOid: config.scopeOid }),
       crlUrl: (tenantId: string) => crlUrlFor(config.publicBaseUrl, tenantId),

@@ -12,6 +12,7 @@ import type {
   CertificateStore,
   CheckpointStore,
   Clock,
+  CrlStore,
   EventPublisher,
   KeyVault,
   Ledger,
@@ -40,6 +41,8 @@ export interface Ports {
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
+  /** Published CRLs; absent → kept in the process's memory (see CertificateAuthorityDeps.crls). */
+  crls?: CrlStore;
 }
 
 export interface AppContext extends Ports {

@@ -14,6 +14,7 @@ export function lazyKeyVault(load: () => Promise<KeyVault>): KeyVault {
     createKey: async (spec, tags) => (await vault()).createKey(spec, tags),
     getPublicKey: async (keyId) => (await vault()).getPublicKey(keyId),
     sign: async (keyId, message, algorithm) => (await vault()).sign(keyId, message, algorithm),
+    scheduleDeletion: async (keyId) => (await vault()).scheduleDeletion(keyId),
   };
 }
 
@@ -28,6 +29,9 @@ export function lazyCertificateAuthority(
     state: async (tenantId, fingerprint) => (await ca()).state(tenantId, fingerprint),
     revoke: async (tenantId, fingerprint, reason) => (await ca()).revoke(tenantId, fingerprint, reason),
     crl: async (tenantId) => (await ca()).crl(tenantId),
+    currentCrl: async (tenantId) => (await ca()).currentCrl(tenantId),
+    refreshCrlIfDue: async (tenantId) => (await ca()).refreshCrlIfDue(tenantId),
+    refreshPublishedCrls: async () => (await ca()).refreshPublishedCrls(),
     chainPem: async (tenantId) => (await ca()).chainPem(tenantId),
   };
 }

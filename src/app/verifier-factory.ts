@@ -1,7 +1,7 @@
 /** The action verifier over a runtime's ports (no CA, no x509: the verify function bundles only this). */
 
 import type { ActionVerifierService } from '../core/services.js';
-import { ActionVerifier } from '../core/verification/action-verifier.js';
+import { ActionVerifier, type StreamPublishFailure } from '../core/verification/action-verifier.js';
 import type { AppConfig } from './config.js';
 import type { Ports } from './context.js';
 
@@ -10,11 +10,18 @@ export type VerifierPorts = Pick<
   'certificates' | 'agents' | 'nonces' | 'velocity' | 'ledger' | 'stream' | 'risk' | 'clock'
 >;
 
+export interface VerifierHooks {
+  /** A verified, audited action the stream refused; wire it to the logger and a metric (the default is stderr). */
+  onStreamPublishFailure?: (failure: StreamPublishFailure) => void;
+}
+
 export function createVerifier(
   ports: VerifierPorts,
   config: Pick<AppConfig, 'timestampWindowMs'>,
+  hooks: VerifierHooks = {},
 ): ActionVerifierService {
   return new ActionVerifier({
+    ...(hooks.onStreamPublishFailure === undefined ? {} : { onStreamPublishFailure: hooks.onStreamPublishFailure }),
     certificates: ports.certificates,
     agents: ports.agents,
     nonces: ports.nonces,

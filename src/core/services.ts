@@ -3,6 +3,7 @@
  * depend only on these interfaces, so a handler can be tested with a fake and the core with fakes of the ports.
  */
 
+import type { PublishedCrl } from '../ports.js';
 import type { VerificationCode } from './errors.js';
 import type {
   ActionOrigin,
@@ -66,8 +67,17 @@ export interface CertificateAuthorityService {
     fingerprint: string,
     reason: RevocationReason,
   ): Promise<{ revokedAt: number; reason: RevocationReason; changed: boolean }>;
-  /** DER CRL of the tenant's issuing CA, listing every revoked certificate and every descendant of one. */
+  /** A newly signed DER CRL of the tenant's issuing CA, listing every revoked certificate and every descendant. */
   crl(tenantId: string): Promise<Uint8Array>;
+  /**
+   * The CRL to serve (`GET /v1/crl`): the published one while it covers every revocation recorded and has used less
+   * than half its validity; otherwise a new one is signed and published first.
+   */
+  currentCrl(tenantId: string): Promise<PublishedCrl>;
+  /** For the schedule: re-signs and publishes when due or behind a revocation; true when it signed. */
+  refreshCrlIfDue(tenantId: string): Promise<boolean>;
+  /** For the schedule: refreshes every published CRL that is due or behind a revocation. */
+  refreshPublishedCrls(): Promise<{ tenants: number; signed: number; failed: string[] }>;
   /** Issuing CA then root, PEM. */
   chainPem(tenantId: string): Promise<string>;
 }

@@ -4,7 +4,10 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-export { logger } from './logger.js';
+import type { StreamPublishFailure } from '../core/verification/action-verifier.js';
+import { logger } from './logger.js';
+
+export { logger };
 export const metrics = new Metrics({ namespace: 'Kakunin', serviceName: 'kakunin-api' });
 
 /** Every answered request (also gives each invocation at least one metric, so none publishes an empty EMF blob). */
@@ -34,6 +37,21 @@ export function recordRevocation(): void {
  */
 export function recordEventFailure(): void {
   metrics.addMetric('EventPublishFailures', MetricUnit.Count, 1);
+}
+
+/**
+ * A verified, audited action the stream refused (the verification stands; docs/verification.md). Logged with ids only
+ * (never the payload or signature) and counted with the default `service` dimension, so the stack can alarm on it.
+ */
+export function reportStreamPublishFailure(failure: StreamPublishFailure): void {
+  logger.error('stream publish failed', {
+    tenantId: failure.tenantId,
+    agentId: failure.agentId,
+    certificateFingerprint: failure.certificateFingerprint,
+    auditId: failure.auditId,
+    error: failure.error instanceof Error ? failure.error.name : 'unknown',
+  });
+  metrics.addMetric('StreamPublishFailures', MetricUnit.Count, 1);
 }
 
 /** Duration of one KMS request (dashboard: KMS p99 beside issuance and revocations), by operation and outcome. */

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
 import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
+import { FileCrlStore } from '../adapters/local/file-crl-store.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
 import { LocalLogArchive } from '../adapters/local/local-log-archive.js';
@@ -56,6 +57,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
       vault: new LocalKeyVault({ dataDir }),
       archive: new LocalLogArchive(dataDir),
+      crls: new FileCrlStore(dataDir),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
       // Until the behavioural pipeline lands, no agent has a score.

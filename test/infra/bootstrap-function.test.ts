@@ -32,11 +32,7 @@ async function world() {
     timestampWindowMs: 300_000,
   });
   const settings: BootstrapSettings = { rootKeyArn: stackRootKey, tenantId: 'acme' };
-  const responses: { url: string; body: Record<string, unknown> }[] = [];
-  const respond = async (url: string, body: string) => {
-    responses.push({ url, body: JSON.parse(body) as Record<string, unknown> });
-  };
-  return { inner, stackRootKey, ctx, settings, responses, respond };
+  return { inner, stackRootKey, ctx, settings };
 }
 
 const event = (type: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent =>
@@ -52,49 +48,50 @@ const event = (type: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResour
     ...(type === 'Create' ? {} : { PhysicalResourceId: 'kakunin-bootstrap', OldResourceProperties: {} }),
   }) as CloudFormationCustomResourceEvent;
 
-describe('bootstrap custom resource', () => {
+describe('bootstrap custom resource (onEvent handler of the CDK provider framework)', () => {
   it('signs the root CA with the stack root key and creates the tenant issuing CA, idempotently', async () => {
     const w = await world();
     const handler = createBootstrapHandler(
       async () => w.ctx,
       () => w.settings,
-      w.respond,
     );
-    await handler(event('Create'));
-    await handler(event('Update'));
+    const created = await handler(event('Create'));
+    const updated = await handler(event('Update'));
     const root = await w.ctx.caStore.getRoot();
     expect(root?.keyId).toBe(w.stackRootKey);
     expect(root?.keySpec).toBe('RSA_4096');
     const tenant = await w.ctx.caStore.getTenant('acme');
     expect(tenant?.issuingCa.keyId).not.toBe(w.stackRootKey);
     expect(w.inner.tagsOf(tenant?.issuingCa.keyId ?? '')).toEqual({ tenantId: 'acme', purpose: 'issuing-ca' });
-    expect(w.responses.map((r) => r.body)).toEqual([
-      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'kakunin-bootstrap', RequestId: 'req-1' }),
-      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'kakunin-bootstrap' }),
-    ]);
-    expect(w.responses[0]?.body.Data).toEqual({ RootFingerprint: root?.fingerprint, TenantId: 'acme' });
+    expect(created).toEqual({
+      PhysicalResourceId: 'kakunin-bootstrap',
+      Data: { RootFingerprint: root?.fingerprint, TenantId: 'acme' },
+    });
+    expect(updated.PhysicalResourceId).toBe('kakunin-bootstrap');
     expect(root?.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('does nothing on Delete: CA material is retained', async () => {
     const w = await world();
-    await createBootstrapHandler(
+    const answer = await createBootstrapHandler(
       async () => w.ctx,
       () => w.settings,
-      w.respond,
     )(event('Delete'));
     expect(await w.ctx.caStore.getRoot()).toBeUndefined();
-    expect(w.responses[0]?.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'kakunin-bootstrap' });
+    expect(answer).toEqual({ PhysicalResourceId: 'kakunin-bootstrap' });
   });
 
-  it('answers FAILED with a reason that carries no internals when a dependency fails', async () => {
+  it('throws (the framework answers FAILED) with a reason that carries no internals when a dependency fails', async () => {
     const w = await world();
     const failing = async (): Promise<AppContext> => {
       throw new Error('connect ECONNREFUSED 10.0.0.1:443 secret-ish detail');
     };
-    await createBootstrapHandler(failing, () => w.settings, w.respond)(event('Create'));
-    expect(w.responses[0]?.body).toMatchObject({ Status: 'FAILED', Reason: 'bootstrap failed; see the function logs' });
-    expect(JSON.stringify(w.responses)).not.toContain('ECONNREFUSED');
+    const outcome = await createBootstrapHandler(
+      failing,
+      () => w.settings,
+    )(event('Create')).catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toBe('bootstrap failed; see the function logs');
   });
 
   it('refuses to create a root key other than the stack one', async () => {

@@ -337,10 +337,11 @@ describe('API Gateway', () => {
 
 describe('Lambda', () => {
   it('runs every function on nodejs22.x arm64 with active tracing and retained logs', () => {
-    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')) as {
-      Properties: Record<string, unknown>;
-    }[];
-    expect(functions).toHaveLength(8);
+    // Ours only: the CDK provider framework's own function (bootstrap custom resource) has CDK's runtime settings.
+    const functions = Object.entries(stateless.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => !id.includes('Providerframework'))
+      .map(([, fn]) => fn) as { Properties: Record<string, unknown> }[];
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -368,11 +369,28 @@ describe('Lambda', () => {
     expect(JSON.stringify(dlqAlarm?.[1])).toContain('ApproximateNumberOfMessagesVisible');
   });
 
-  it('runs the bootstrap custom resource with the stack root key and tenant', () => {
+  it('runs the bootstrap custom resource through the CDK provider framework, with the stack root key and tenant', () => {
     stateless.hasResourceProperties('Custom::KakuninBootstrap', {
-      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapFunction'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('Providerframework'), 'Arn'] },
       TenantId: 'default',
       RootKeyArn: Match.anyValue(),
+    });
+    // The framework function relays to the bootstrap function and answers CloudFormation whatever happens to it.
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          USER_ON_EVENT_FUNCTION_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapFunction'), 'Arn'] },
+        }),
+      },
+    });
+  });
+
+  it('alarms on the first verified action the stream refused', () => {
+    const alarm = Object.entries(stateless.findResources('AWS::CloudWatch::Alarm')).find(([id]) =>
+      id.includes('StreamPublishFailuresAlarm'),
+    );
+    expect(alarm?.[1]).toMatchObject({
+      Properties: { MetricName: 'StreamPublishFailures', Namespace: 'Kakunin', Threshold: 1 },
     });
   });
 });
@@ -393,5 +411,21 @@ describe('audit function (ledger checkpoints)', () => {
       's3:GetObject',
     ]);
     expect(JSON.stringify(statements)).not.toMatch(/s3:Delete|s3:PutObjectRetention|s3:BypassGovernanceRetention/);
+  });
+});
+
+describe('scheduled checkpoint and audit', () => {
+  it('runs every minute, and alarms on an audit failure and on entries uncovered for 10 minutes or no report', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'LedgerAuditFailures',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CheckpointUncoveredAgeSeconds',
+      Threshold: 600,
+      TreatMissingData: 'breaching',
+    });
   });
 });

@@ -3,6 +3,9 @@
  * Importing this entry point loads nothing from the AWS SDK: the KMS signer is in `@kakunin/sdk/kms`, the DynamoDB
  * nonce store in `@kakunin/sdk/aws`.
  */
+// First: @peculiar/x509 (offline verification) needs the Reflect polyfill before it loads; import order is evaluation order.
+import 'reflect-metadata';
+
 export type * from './client/api-types.js';
 export { Kakunin, type KakuninOptions } from './client/kakunin.js';
 export type { PagePromise } from './client/pagination.js';

@@ -18,6 +18,7 @@ import {
   GetPublicKeyCommand,
   type KMSClient,
   type KeySpec as KmsKeySpec,
+  ScheduleKeyDeletionCommand,
   SignCommand,
   type Tag,
 } from '@aws-sdk/client-kms';
@@ -42,7 +43,10 @@ export class KeyUnusableError extends DependencyError {
   }
 }
 
-export type KmsOperation = 'CreateKey' | 'GetPublicKey' | 'Sign';
+/** Days before KMS deletes a key scheduled for deletion (its minimum). */
+export const KEY_DELETION_WINDOW_DAYS = 7;
+
+export type KmsOperation = 'CreateKey' | 'GetPublicKey' | 'Sign' | 'ScheduleKeyDeletion';
 
 export interface KmsKeyVaultOptions {
   /** Called after every KMS request with its duration (for the KmsLatency metric); never receives key material. */
@@ -143,6 +147,15 @@ export class KmsKeyVault implements KeyVault {
     if (algorithm === 'ED25519' && signature.length !== 64)
       throw new DependencyError('KMS returned a malformed Ed25519 signature');
     return new Uint8Array(signature);
+  }
+
+  /** KMS's shortest waiting period (7 days), during which the deletion can still be cancelled. */
+  async scheduleDeletion(keyId: string): Promise<void> {
+    checkKeyId(keyId);
+    this.publicKeys.delete(keyId);
+    await this.call('ScheduleKeyDeletion', keyId, () =>
+      this.client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: KEY_DELETION_WINDOW_DAYS })),
+    );
   }
 
   private async cachedKey(keyId: string): Promise<CachedKey> {

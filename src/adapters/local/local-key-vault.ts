@@ -9,7 +9,7 @@
  * permissions are the protection (docs/key-vault.md). Nothing here logs, and errors never carry key material.
  */
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DependencyError, invalidRequest, KakuninError } from '../../core/errors.js';
@@ -73,6 +73,19 @@ export class LocalKeyVault implements KeyVault {
     if (!(message instanceof Uint8Array)) throw invalidRequest('message must be bytes');
     const { spec, privateKey } = await this.load(keyId);
     return signMessage(spec, privateKey, message, algorithm);
+  }
+
+  /** Deletes the sidecar first (its absence means "no such key"), then the private key. Unknown keys are ignored. */
+  async scheduleDeletion(keyId: string): Promise<void> {
+    const uuid = typeof keyId === 'string' ? LOCAL_KEY_ID.exec(keyId)?.[1] : undefined;
+    if (uuid === undefined) return;
+    this.loaded.delete(uuid);
+    try {
+      await rm(join(this.dir, `${uuid}.json`), { force: true });
+      await rm(join(this.dir, `${uuid}.pem`), { force: true });
+    } catch (error) {
+      throw new DependencyError('cannot delete the key', error);
+    }
   }
 
   /** The tags a key was created with (read from its sidecar); undefined for an unknown key. */

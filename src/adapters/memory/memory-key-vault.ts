@@ -39,6 +39,15 @@ export class MemoryKeyVault implements KeyVault {
     return signMessage(spec, privateKey, message, algorithm);
   }
 
+  async scheduleDeletion(keyId: string): Promise<void> {
+    this.keys.delete(keyId);
+  }
+
+  /** Test helper: ids of the keys held (deleted ones excluded). */
+  keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
   /** Test helper: the tags a key was created with. */
   tagsOf(keyId: string): KeyTags | undefined {
     return this.keys.get(keyId)?.tags;

@@ -198,6 +198,18 @@ export class MemoryCaStore implements CaStore {
     this.crlNumbers.set(tenantId, next);
     return next;
   }
+
+  private readonly crlRevisions = new Map<string, bigint>();
+
+  async crlRevision(tenantId: string): Promise<bigint> {
+    return this.crlRevisions.get(tenantId) ?? 0n;
+  }
+
+  async bumpCrlRevision(tenantId: string): Promise<bigint> {
+    const next = (this.crlRevisions.get(tenantId) ?? 0n) + 1n;
+    this.crlRevisions.set(tenantId, next);
+    return next;
+  }
 }
 
 export class MemoryNonceStore implements NonceStore {

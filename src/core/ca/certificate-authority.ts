@@ -12,7 +12,7 @@ import {
   SubjectKeyIdentifierExtension,
   X509CrlGenerator,
 } from '@peculiar/x509';
-import type { CaStore, CertificateStore, Clock, KeyVault, Random } from '../../ports.js';
+import type { CaStore, CertificateStore, Clock, CrlStore, KeyVault, PublishedCrl, Random } from '../../ports.js';
 import { KakuninError, notFound } from '../errors.js';
 import type { CertificateRecord, RevocationReason } from '../model.js';
 import { DEFAULT_SCOPE_OID, registerScopeExtension } from '../scope/scope-extension.js';
@@ -27,6 +27,7 @@ import { callPort } from '../verification/port-call.js';
 import { CaHierarchy } from './ca-hierarchy.js';
 import { certificateState } from './certificate-state.js';
 import { collectCrlEntries } from './crl-entries.js';
+import { CrlPublisher, ProcessLocalCrlStore, type SignedCrl } from './crl-publisher.js';
 import { IssuancePipeline } from './issuance-pipeline.js';
 import { DAY_MS, toWholeSeconds } from './validity.js';
 import { createVaultCrypto } from './vault-crypto.js';
@@ -51,12 +52,15 @@ export interface CertificateAuthorityDeps {
   clock: Clock;
   random: Random;
   config: CertificateAuthorityConfig;
+  /** Where published CRLs are kept. @default this process's memory (a CRL signed per process and refresh) */
+  crls?: CrlStore;
 }
 
 export class CertificateAuthority implements CertificateAuthorityService {
   private readonly hierarchy: CaHierarchy;
   private readonly pipeline: IssuancePipeline;
   private readonly crypto: Crypto;
+  private readonly crls: CrlPublisher;
 
   constructor(private readonly deps: CertificateAuthorityDeps) {
     const scopeOid = deps.config.scopeOid ?? DEFAULT_SCOPE_OID;
@@ -69,6 +73,12 @@ export class CertificateAuthority implements CertificateAuthorityService {
       issuingValidityYears: deps.config.issuingValidityYears ?? 5,
     });
     this.pipeline = new IssuancePipeline({ ...deps, crypto: this.crypto, hierarchy: this.hierarchy, scopeOid });
+    this.crls = new CrlPublisher({
+      sign: (tenantId) => this.signCrl(tenantId),
+      caStore: deps.caStore,
+      crls: deps.crls ?? new ProcessLocalCrlStore(),
+      clock: deps.clock,
+    });
   }
 
   async ensureRoot(): Promise<void> {
@@ -99,11 +109,39 @@ export class CertificateAuthority implements CertificateAuthorityService {
     reason: RevocationReason,
   ): Promise<{ revokedAt: number; reason: RevocationReason; changed: boolean }> {
     const result = await this.deps.certificates.revoke(tenantId, fingerprint, reason, this.deps.clock.now());
+    // After the revocation is stored: a published CRL with a lower revision is not served any more (crl-publisher.ts).
+    // Every request bumps, a repeated one too, so a retry after a failed bump still makes the CRL current.
+    const revision = await callPort('certificate authority store', () => this.deps.caStore.bumpCrlRevision(tenantId));
+    try {
+      await this.crls.publish(tenantId, revision);
+    } catch {
+      // The revocation stands; the stored CRL is now behind the revision, so the next GET /v1/crl signs one first.
+    }
     return { revokedAt: result.revokedAt, reason: result.reason, changed: result.changed };
   }
 
-  /** Signed by the issuing CA through the vault: CRL number, AKI, thisUpdate = now, nextUpdate = now + 24 h. */
+  /** The tenant's published CRL, signed anew only after a revocation or past half its validity. */
+  currentCrl(tenantId: string): Promise<PublishedCrl> {
+    return this.crls.current(tenantId);
+  }
+
+  /** For the schedule: re-signs the tenant's CRL when it is due or behind a revocation; true when it signed. */
+  refreshCrlIfDue(tenantId: string): Promise<boolean> {
+    return this.crls.refreshIfDue(tenantId);
+  }
+
+  /** For the schedule: refreshes every published CRL that is due or behind a revocation. */
+  refreshPublishedCrls(): Promise<{ tenants: number; signed: number; failed: string[] }> {
+    return this.crls.refreshAll();
+  }
+
+  /** A newly signed CRL (see `signCrl`), DER. */
   async crl(tenantId: string): Promise<Uint8Array> {
+    return (await this.signCrl(tenantId)).der;
+  }
+
+  /** Signed by the issuing CA through the vault: CRL number, AKI, thisUpdate = now, nextUpdate = now + 24 h. */
+  private async signCrl(tenantId: string): Promise<SignedCrl> {
     const issuing = await callPort('certificate authority store', () => this.hierarchy.issuingCa(tenantId));
     // thisUpdate and the CRL number are fixed BEFORE the revocations are read, so a CRL lists every revocation made
     // before its thisUpdate, and a CRL with a higher number started its read later. Read first and number second,
@@ -116,11 +154,12 @@ export class CertificateAuthority implements CertificateAuthorityService {
     const entries = await callPort('certificate store', () => collectCrlEntries(this.deps.certificates, tenantId));
     const ski = issuing.certificate.getExtension(SubjectKeyIdentifierExtension);
     if (!ski) throw new KakuninError('UNAVAILABLE', 'issuing CA has no subject key identifier');
+    const nextUpdate = thisUpdate + (this.deps.config.crlValidityMs ?? DAY_MS);
     const crl = await X509CrlGenerator.create(
       {
         issuer: issuing.certificate.subjectName,
         thisUpdate: new Date(thisUpdate),
-        nextUpdate: new Date(thisUpdate + (this.deps.config.crlValidityMs ?? DAY_MS)),
+        nextUpdate: new Date(nextUpdate),
         signingKey: issuing.key,
         signingAlgorithm: issuing.key.x509SigningAlgorithm,
         extensions: [
@@ -135,7 +174,7 @@ export class CertificateAuthority implements CertificateAuthorityService {
       },
       this.crypto,
     );
-    return new Uint8Array(crl.rawData);
+    return { der: new Uint8Array(crl.rawData), crlNumber, thisUpdate, nextUpdate };
   }
 
   async chainPem(tenantId: string): Promise<string> {

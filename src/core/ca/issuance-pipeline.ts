@@ -81,6 +81,25 @@ export class IssuancePipeline {
       now,
     );
     const subjectKey: SubjectKey = csrKey ?? (await this.createVaultKey(binding as { keySpec: KeySpec }, request));
+    try {
+      return await this.signAndStore(request, subjectKey, scope, lineage, issuing, { notBefore, notAfter, now });
+    } catch (error) {
+      // A key created for this issuance and never handed out must not outlive the failure (an orphaned KMS key costs
+      // money every month and is one more key that can sign).
+      if (subjectKey.keyRef !== undefined) await this.discardKey(subjectKey.keyRef);
+      throw error;
+    }
+  }
+
+  private async signAndStore(
+    request: IssueCertificateRequest,
+    subjectKey: SubjectKey,
+    scope: Scope,
+    lineage: Lineage,
+    issuing: Awaited<ReturnType<CaHierarchy['issuingCa']>>,
+    { notBefore, notAfter, now }: { notBefore: number; notAfter: number; now: number },
+  ): Promise<IssuedCertificate> {
+    const { agent, tenantId } = request;
     const serialNumber = randomSerialNumber(this.deps.random);
     const expected = {
       serialNumber,
@@ -153,10 +172,27 @@ export class IssuancePipeline {
     const { vault } = this.deps;
     const tags = { tenantId: request.tenantId, purpose: 'agent' as const, agentId: request.agent.id };
     const keyRef = await callPort('key vault', () => vault.createKey(binding.keySpec, tags));
-    const spki = new Uint8Array(await callPort('key vault', () => vault.getPublicKey(keyRef)));
-    const algorithm = classifyPublicKey(spki);
-    if (algorithm === undefined) throw new KakuninError('UNAVAILABLE', 'the key vault returned an unexpected key');
-    return { spki, algorithm, keyRef, keySpec: binding.keySpec };
+    try {
+      const spki = new Uint8Array(await callPort('key vault', () => vault.getPublicKey(keyRef)));
+      const algorithm = classifyPublicKey(spki);
+      if (algorithm === undefined) throw new KakuninError('UNAVAILABLE', 'the key vault returned an unexpected key');
+      return { spki, algorithm, keyRef, keySpec: binding.keySpec };
+    } catch (error) {
+      await this.discardKey(keyRef);
+      throw error;
+    }
+  }
+
+  /**
+   * Best effort: the issuance fails either way with its own error. A key whose deletion could not be scheduled stays
+   * tagged `kakunin:purpose=agent` with no certificate naming it (docs/key-vault.md, "Orphaned keys").
+   */
+  private async discardKey(keyRef: string): Promise<void> {
+    try {
+      await this.deps.vault.scheduleDeletion(keyRef);
+    } catch {
+      // nothing more to do here; the original failure is what the caller needs
+    }
   }
 
   private record(

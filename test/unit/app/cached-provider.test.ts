@@ -32,6 +32,7 @@ describe('lazy services', () => {
     createKey: async (spec) => `key-${spec}`,
     getPublicKey: async () => new Uint8Array([1, 2]),
     sign: async (_keyId, message) => message.slice().reverse(),
+    scheduleDeletion: async () => {},
   });
 
   it('loads the vault on first use only, once, and delegates every call', async () => {
@@ -62,6 +63,15 @@ describe('lazy services', () => {
       },
       revoke: async (_t, _f, reason) => ({ revokedAt: 1, reason, changed: true }),
       crl: async () => new Uint8Array([48]),
+      currentCrl: async () => ({
+        der: new Uint8Array([48]),
+        crlNumber: 7n,
+        thisUpdate: 0,
+        nextUpdate: 1,
+        revision: 2n,
+      }),
+      refreshCrlIfDue: async () => true,
+      refreshPublishedCrls: async () => ({ tenants: 1, signed: 1, failed: [] }),
       chainPem: async (tenantId) => `chain of ${tenantId}`,
     };
     let loads = 0;
@@ -75,6 +85,9 @@ describe('lazy services', () => {
     await lazy.ensureRoot();
     await lazy.ensureTenant('acme');
     expect(await lazy.crl('acme')).toEqual(new Uint8Array([48]));
+    expect((await lazy.currentCrl('acme')).crlNumber).toBe(7n);
+    expect(await lazy.refreshCrlIfDue('acme')).toBe(true);
+    expect(await lazy.refreshPublishedCrls()).toEqual({ tenants: 1, signed: 1, failed: [] });
     expect(await lazy.revoke('acme', 'sha256:x', 'superseded')).toEqual({
       revokedAt: 1,
       reason: 'superseded',

@@ -8,6 +8,7 @@ import { KakuninError } from '../errors.js';
 /** Contract §1: request bodies over 64 KiB get 413; an envelope is held to the same bound wherever it travels. */
 export const MAX_ENVELOPE_BYTES = 64 * 1024;
 export const DEFAULT_ENVELOPE_HEADER = 'kakunin-envelope';
+export const DEFAULT_CERTIFICATE_HEADER = 'kakunin-certificate';
 
 const invalid = (message: string): KakuninError =>
   new KakuninError('INVALID_REQUEST', message, { status: 400, field: 'envelope' });
@@ -48,4 +49,24 @@ export function extractEnvelope(body: unknown, header: string | string[] | undef
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw invalid('the envelope must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/;
+
+/**
+ * The agent certificate a request carries for an offline verifier: PEM (headers cannot hold its newlines, so usually
+ * base64 of the PEM) or base64 of the DER. Anything else is ignored: the verifier then answers CERTIFICATE_UNKNOWN
+ * unless it knows the certificate. Whatever arrives is only a candidate; the verifier admits it only if it chains to
+ * the pinned root.
+ */
+export function decodeCertificateHeader(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === '' || value.length > MAX_ENVELOPE_BYTES) return undefined;
+  if (PEM_CERTIFICATE.test(value)) return value;
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, value.includes('+') || value.includes('/') ? 'base64' : 'base64url');
+  const text = bytes.toString('latin1');
+  if (PEM_CERTIFICATE.test(text)) return text;
+  const lines = bytes.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }

@@ -42,6 +42,7 @@ export function kakuninMiddy(options: MiddyGatewayOptions): MiddlewareObj {
     const outcome = await verifier.verify({
       body,
       header: header(event, verifier.headerName),
+      certificateHeader: header(event, verifier.certificateHeaderName),
       origin: { ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) },
       expectedAction: typeof options.action === 'function' ? options.action(event) : options.action,
     });

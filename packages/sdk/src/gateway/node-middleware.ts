@@ -32,6 +32,7 @@ export function kakuninGateway(
       .verify({
         body: request.body,
         header: req.headers[verifier.headerName],
+        certificateHeader: req.headers[verifier.certificateHeaderName],
         origin: { ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) },
         expectedAction,
       })

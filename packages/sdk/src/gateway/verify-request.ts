@@ -16,7 +16,12 @@ import type {
   SignedEnvelope,
   VerifyResult,
 } from '../types.js';
-import { DEFAULT_ENVELOPE_HEADER, extractEnvelope } from './extract-envelope.js';
+import {
+  DEFAULT_CERTIFICATE_HEADER,
+  DEFAULT_ENVELOPE_HEADER,
+  decodeCertificateHeader,
+  extractEnvelope,
+} from './extract-envelope.js';
 
 export interface GatewayOptions {
   /** A client whose key may call `POST /v1/actions/verify` (a `verifier` key). Or give apiKey and baseUrl. */
@@ -27,6 +32,12 @@ export interface GatewayOptions {
   verifier?: EnvelopeVerifier | undefined;
   /** @default 'kakunin-envelope' */
   headerName?: string | undefined;
+  /**
+   * Offline only: the request header that may carry the agent's certificate (PEM, or base64 of the PEM or DER), for a
+   * verifier that does not know it yet. It is admitted only if it chains to the pinned root. @default
+   * 'kakunin-certificate'
+   */
+  certificateHeaderName?: string | undefined;
 }
 
 /** What the handler gets: the verified agent and the signed payload, the only request data it should trust. */
@@ -47,6 +58,8 @@ export interface VerifiedAgent {
 export interface IncomingRequest {
   body: unknown;
   header: string | string[] | undefined;
+  /** The certificate header's value, if any (offline verification only). */
+  certificateHeader?: string | string[] | undefined;
   origin: ActionOrigin;
   /** The action this route performs; an envelope signed for another action is refused before verification. */
   expectedAction?: string | undefined;
@@ -60,12 +73,14 @@ const errorBody = (error: KakuninError) => ({ error: error.toJSON() });
 
 export class GatewayVerifier {
   readonly headerName: string;
+  readonly certificateHeaderName: string;
   private readonly options: GatewayOptions;
   private clientInstance: Kakunin | undefined;
 
   constructor(options: GatewayOptions) {
     this.options = options;
     this.headerName = (options.headerName ?? DEFAULT_ENVELOPE_HEADER).toLowerCase();
+    this.certificateHeaderName = (options.certificateHeaderName ?? DEFAULT_CERTIFICATE_HEADER).toLowerCase();
     this.clientInstance = options.client;
     if (options.verifier === undefined && options.client === undefined && options.baseUrl === undefined) {
       if (process.env.KAKUNIN_BASE_URL === undefined)
@@ -98,7 +113,9 @@ export class GatewayVerifier {
     const signed = envelope as unknown as SignedEnvelope;
     try {
       if (this.options.verifier !== undefined) {
-        return this.offlineOutcome(signed, await this.options.verifier.verify(signed));
+        const certificatePem = decodeCertificateHeader(request.certificateHeader);
+        const options = certificatePem === undefined ? {} : { certificatePem };
+        return this.offlineOutcome(signed, await this.options.verifier.verify(signed, options));
       }
       return this.onlineOutcome(signed, await this.client().actions.verify(signed, { origin: request.origin }));
     } catch (error) {
@@ -116,7 +133,11 @@ export class GatewayVerifier {
   }
 
   private offlineOutcome(envelope: SignedEnvelope, result: OfflineVerifyResult): GatewayOutcome {
-    if (!result.verified) return { ok: false, status: 403, body: { verified: false, error: result.error } };
+    if (!result.verified) {
+      // A malformed envelope is a 400 online (the service's answer); offline it must be the same.
+      if (result.error.code === 'INVALID_REQUEST') return { ok: false, status: 400, body: { error: result.error } };
+      return { ok: false, status: 403, body: { verified: false, error: result.error } };
+    }
     const { agentId, fingerprint, scope, checks } = result;
     return { ok: true, agent: { agentId, fingerprint, payload: envelope.payload, envelope, scope, checks } };
   }

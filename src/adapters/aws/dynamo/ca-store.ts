@@ -55,6 +55,42 @@ export class DynamoCaStore implements CaStore {
     return BigInt(value);
   }
 
+  /** Kept on the CRL-number item: one item per tenant holds both counters. */
+  async crlRevision(tenantId: string): Promise<bigint> {
+    const out = await call('crl revision read', () =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tables.registry,
+          Key: crlNumberKey(tenantId),
+          ConsistentRead: true,
+          ProjectionExpression: 'crlRevision',
+        }),
+      ),
+    );
+    const value = out.Item?.crlRevision ?? 0;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new DependencyError('crl revision unreadable');
+    return BigInt(value);
+  }
+
+  async bumpCrlRevision(tenantId: string): Promise<bigint> {
+    const out = await call('crl revision increment', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tables.registry,
+          Key: crlNumberKey(tenantId),
+          UpdateExpression: 'ADD crlRevision :one SET itemType = :type',
+          ExpressionAttributeValues: { ':one': 1, ':type': 'crl-number' },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    const value = out.Attributes?.crlRevision;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new DependencyError('crl revision increment returned no number');
+    }
+    return BigInt(value);
+  }
+
   private async read(operation: string, itemKey: Record<string, string>): Promise<object | undefined> {
     const out = await call(operation, () =>
       this.doc.send(new GetCommand({ TableName: this.tables.registry, Key: itemKey, ConsistentRead: true })),

@@ -137,6 +137,18 @@ export function describeKeyVaultConformance(name: string, setup: () => Promise<V
       expect(verifySignature(await subject.vault.getPublicKey(other), message, signature)).toBe(false);
     });
 
+    it('scheduleDeletion retires a key: it signs nothing afterwards, and the other keys are untouched', async () => {
+      const doomed = await subject.vault.createKey('ECC_NIST_P256', AGENT_TAGS);
+      await subject.vault.sign(doomed, encoder.encode('before'), 'ECDSA_SHA_256');
+      await subject.vault.scheduleDeletion(doomed);
+      const after = await subject.vault.sign(doomed, encoder.encode('after'), 'ECDSA_SHA_256').catch((e: unknown) => e);
+      expect(after).toBeInstanceOf(KakuninError);
+      const kept = keyIds.get('ECC_NIST_P256')!;
+      await expect(subject.vault.sign(kept, encoder.encode('still'), 'ECDSA_SHA_256')).resolves.toBeInstanceOf(
+        Uint8Array,
+      );
+    });
+
     it('answers NOT_FOUND for an unknown key id', async () => {
       await expectKakuninError(subject.vault.getPublicKey(subject.unknownKeyId), 'NOT_FOUND');
       await expectKakuninError(

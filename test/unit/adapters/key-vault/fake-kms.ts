@@ -16,6 +16,8 @@ import {
   KMSClient,
   KMSInvalidStateException,
   NotFoundException,
+  ScheduleKeyDeletionCommand,
+  type ScheduleKeyDeletionCommandInput,
   SignCommand,
   type SignCommandInput,
   type Tag,
@@ -53,6 +55,25 @@ export class FakeKms {
     this.stub.on(CreateKeyCommand).callsFake((input: CreateKeyCommandInput) => this.createKey(input));
     this.stub.on(GetPublicKeyCommand).callsFake((input: GetPublicKeyCommandInput) => this.getPublicKey(input));
     this.stub.on(SignCommand).callsFake((input: SignCommandInput) => this.sign(input));
+    this.stub
+      .on(ScheduleKeyDeletionCommand)
+      .callsFake((input: ScheduleKeyDeletionCommandInput) => this.scheduleDeletion(input));
+  }
+
+  /** Every ScheduleKeyDeletion input received. */
+  readonly deletionInputs: ScheduleKeyDeletionCommandInput[] = [];
+
+  private scheduleDeletion(input: ScheduleKeyDeletionCommandInput) {
+    this.deletionInputs.push(input);
+    const days = input.PendingWindowInDays ?? 30;
+    if (days < 7 || days > 30) throw new Error(`fake KMS: PendingWindowInDays ${days} outside 7-30`);
+    const key = this.find(input.KeyId);
+    key.state = 'PendingDeletion';
+    return { KeyId: key.arn, KeyState: 'PendingDeletion', PendingWindowInDays: days };
+  }
+
+  stateOf(keyId: string): FakeKeyState | undefined {
+    return this.keys.get(keyId)?.state;
   }
 
   setState(keyId: string, state: FakeKeyState): void {

@@ -146,6 +146,7 @@ describe('vaultSigner', () => {
       sign: async () => {
         throw new Error('KMS throttled');
       },
+      scheduleDeletion: async () => {},
     };
     await expect(vaultSigner(down, 'k', 'ECDSA_SHA_256')(new Uint8Array([1]))).rejects.toBeInstanceOf(DependencyError);
     // The key reference comes from our own certificate record: a vault that cannot find it is our failure, not a

@@ -1,0 +1,163 @@
+/**
+ * Applying one action: dedupe by id, score every signal against the baseline as it was before the action, combine,
+ * decide warn/revoke for the episode, then (unless the agent is at or above its warning threshold) let the action
+ * train the baseline. Exact counters (hourly counts, days, sketches for stats) always advance.
+ */
+import { type ActionContext, actionContext, DAY_MS } from './context.js';
+import { accumulateDrift, scoreDrift } from './drift-signal.js';
+import {
+  distinctRecent,
+  isKnownCounterparty,
+  rememberRecent,
+  scoreAmount,
+  scoreCounterparty,
+  scoreOffHours,
+  scoreSpread,
+  trainCounterparty,
+  trainProfile,
+  trainSpread,
+} from './event-signals.js';
+import { pruneEvidence, scoreState } from './evidence.js';
+import { hash32 } from './hash.js';
+import { originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
+import type { BehaviorParams } from './params.js';
+import { addToRates, advanceRates, countHourly, othersInHorizons, scoreRates, trainRates } from './rate-signals.js';
+import { actionIndex, advanceSequence, scoreSequence, trainSequence } from './sequence-signal.js';
+import { type AgentState, DAY_SLOTS, newSketchPair } from './state.js';
+import type { ApplyResult, BehaviorAction, BehaviorSettings, LockedBaseline } from './types.js';
+
+export function applyAction(
+  state: AgentState,
+  action: BehaviorAction,
+  settings: BehaviorSettings,
+  baseline: LockedBaseline | undefined,
+  params: BehaviorParams,
+): ApplyResult {
+  if (!Number.isFinite(action.at)) throw new RangeError('behaviour: action.at must be a finite epoch ms');
+  if (typeof action.payload?.action !== 'string') throw new RangeError('behaviour: payload.action must be a string');
+  const idHash = hash32(action.id);
+  if (state.ids.includes(idHash)) {
+    const { assessment } = scoreState(state, state.clock, params);
+    return { state, assessment, warn: false, revoke: false, duplicate: true, ...episode(state) };
+  }
+  state.ids[state.idsHead] = idHash;
+  state.idsHead = (state.idsHead + 1) % state.ids.length;
+
+  const ctx = actionContext(action, state.clock, params, baseline);
+  const frozenBefore = state.lastScore >= settings.warningThreshold;
+
+  // 1. Score against the baseline as it stands.
+  advanceRates(state, ctx);
+  const others = othersInHorizons(state, ctx);
+  ctx.windowActions = others[1]! + 1;
+  const rateSurprising = scoreRates(state, ctx, others);
+  const amountInTail = scoreAmount(state, ctx);
+  const known = isKnownCounterparty(state, ctx);
+  scoreCounterparty(state, ctx, known);
+  scoreOffHours(state, ctx);
+  const origin = originFacts(state, ctx);
+  if (origin) scoreOrigin(state, ctx, origin);
+  const index = actionIndex(state, ctx, !frozenBefore);
+  scoreSequence(state, ctx, index);
+  const distinct = distinctRecent(state, ctx);
+  const spreadSurprising = scoreSpread(state, ctx, distinct);
+  scoreDrift(state, ctx);
+
+  const scored = scoreState(state, ctx.now, params);
+  const score = scored.assessment.score;
+  const train = !frozenBefore && score < settings.warningThreshold;
+
+  // 2. Episode: warn once when it starts; revoke (enforce) whenever the revocable part alone reaches the threshold.
+  let warn = false;
+  if (score >= settings.warningThreshold) {
+    if (state.episodeStart === 0) {
+      state.episodeStart = ctx.t;
+      warn = true;
+    }
+  } else {
+    state.episodeStart = 0;
+  }
+  const revoke =
+    settings.mode === 'enforce' &&
+    score >= settings.anomalyThreshold &&
+    scored.revocableScore >= settings.anomalyThreshold;
+
+  // 3. Learn (or, frozen, only count).
+  addToRates(state, ctx);
+  // During warm-up the rate moments keep learning even when frozen: they cannot revoke then, and a new agent whose
+  // normal pace differs from the prior must not stay flagged forever.
+  if (train || state.trained < params.warmupEvents) trainRates(state, ctx, others, rateSurprising);
+  if (train) {
+    trainProfile(state, ctx);
+    trainCounterparty(state, ctx, known);
+    trainSpread(state, ctx, distinct, spreadSurprising);
+    trainSequence(state, ctx, index);
+    trainAmount(state, ctx);
+  } else {
+    decayProfile(state, ctx);
+  }
+  if (origin) updateOrigins(state, ctx, origin, train);
+  rememberRecent(state, ctx);
+  advanceSequence(state, ctx, index);
+  accumulateDrift(state, ctx, train, amountInTail);
+  countHourly(state, ctx.t);
+  countDay(state, ctx);
+  state.events += 1;
+  if (train) state.trained += 1;
+  state.clock = ctx.now;
+  state.lastScore = score;
+  pruneEvidence(state, ctx.now, params);
+  return { state, assessment: scored.assessment, warn, revoke, duplicate: false, ...episode(state) };
+}
+
+function episode(state: AgentState): { episodeStart?: number } {
+  return state.episodeStart === 0 ? {} : { episodeStart: state.episodeStart };
+}
+
+/** Keeps the profile's clock moving while frozen, without counting the action. */
+function decayProfile(state: AgentState, ctx: ActionContext): void {
+  const dt = ctx.now - state.clock;
+  if (dt <= 0) return;
+  const f = 2 ** (-dt / ctx.params.profileHalfLifeMs);
+  for (let h = 0; h < 24; h += 1) state.profile[h] = state.profile[h]! * f;
+}
+
+function trainAmount(state: AgentState, ctx: ActionContext): void {
+  if (ctx.amount === undefined) return;
+  if (ctx.now - state.sketchStart >= ctx.params.sketchSpanMs) {
+    state.sketches = [newSketchPair(ctx.params)[0], state.sketches[0]];
+    state.sketchStart = ctx.now;
+  }
+  state.sketches[0].accept(ctx.amount);
+}
+
+/** Mean actions of the last (up to) seven complete days before `today`, bounded to [10, 10 000]. */
+function updateDailyActions(state: AgentState, today: number): void {
+  const complete = state.days.filter((d) => d.day < today && d.day >= today - 7);
+  if (complete.length === 0) return;
+  const span = Math.min(7, today - Math.min(...complete.map((d) => d.day)));
+  const mean = complete.reduce((a, d) => a + d.count, 0) / Math.max(span, 1);
+  state.dailyActions = Math.min(10_000, Math.max(10, mean));
+}
+
+/** Exact per-day totals (stats: count, amounts, max) for the last DAY_SLOTS days. */
+function countDay(state: AgentState, ctx: ActionContext): void {
+  const day = Math.floor(ctx.t / DAY_MS);
+  let record = state.days.find((d) => d.day === day);
+  if (!record) {
+    const newest = state.days[state.days.length - 1];
+    if (newest && day <= newest.day - DAY_SLOTS) return;
+    record = { day, count: 0, amounts: 0, volume: 0, maxAmount: 0 };
+    state.days.push(record);
+    updateDailyActions(state, day);
+    state.days.sort((a, b) => a.day - b.day);
+    while (state.days.length > DAY_SLOTS) state.days.shift();
+    if (!state.days.includes(record)) return;
+  }
+  record.count += 1;
+  if (ctx.amount !== undefined) {
+    record.amounts += 1;
+    record.volume += ctx.amount;
+    record.maxAmount = Math.max(record.maxAmount, ctx.amount);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Exfiltration-like sequences: action-to-action transition counts over a bounded alphabet (the first K action names,
+ * the rest as "other"); a CUSUM of each transition's surprisal in excess of the row's entropy says "this run of
+ * actions is unlike the agent's usual workflow" (e.g. read → export → send, repeated).
+ */
+import type { ActionContext } from './context.js';
+import { recordEvidence, surprise } from './evidence.js';
+import type { AgentState } from './state.js';
+import { truncate } from './state.js';
+
+/** Transitions only chain within a session: actions more than this apart start afresh. */
+const SESSION_GAP_MS = 3_600_000;
+/** A row needs this many observations before its surprisal means anything. */
+const MIN_ROW = 20;
+/** CUSUM slack (log₁₀ units) above the row's entropy, and the half-life (ms) of the accumulated excess. */
+const SLACK = 0.5;
+const CUSUM_HALF_LIFE_MS = 10 * 60_000;
+const SMOOTHING = 1;
+const MAX_ROW = 5_000;
+
+export function actionIndex(state: AgentState, ctx: ActionContext, train: boolean): number {
+  const name = truncate(ctx.action.payload.action);
+  const known = state.actions.indexOf(name);
+  if (known >= 0) return known;
+  if (train && state.actions.length < ctx.params.actionAlphabet) {
+    state.actions.push(name);
+    return state.actions.length - 1;
+  }
+  return ctx.params.actionAlphabet; // "other"
+}
+
+export function scoreSequence(state: AgentState, ctx: ActionContext, index: number): void {
+  const prev = state.prevAction;
+  const size = ctx.params.actionAlphabet + 1;
+  if (prev < 0 || ctx.t - state.prevActionAt > SESSION_GAP_MS || ctx.t < state.prevActionAt) return;
+  let row = state.transitions.subarray(prev * size, prev * size + size);
+  let rowTotal = sum(row);
+  if (rowTotal < MIN_ROW) {
+    // An action with too little history of its own (e.g. a new one): compare with how often each action follows
+    // any action (the marginal), so a run of unfamiliar actions is still scored.
+    row = marginal(state, size);
+    rowTotal = sum(row);
+    if (rowTotal < MIN_ROW) return;
+  }
+  const norm = rowTotal + SMOOTHING;
+  const surprisal = -Math.log10((row[index]! + SMOOTHING / size) / norm);
+  // Entropy ≥ 0, so a likely transition with nothing accumulated cannot raise the CUSUM: skip the sum.
+  if (state.sequenceCusum === 0 && surprisal <= SLACK) return;
+  let entropy = 0;
+  for (let j = 0; j < size; j += 1) {
+    const q = (row[j]! + SMOOTHING / size) / norm;
+    entropy -= q * Math.log10(q);
+  }
+  const decay = 2 ** (-(ctx.t - state.prevActionAt) / CUSUM_HALF_LIFE_MS);
+  state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + surprisal - entropy - SLACK);
+  if (state.sequenceCusum <= 0) return;
+  let usual = 0;
+  for (let j = 1; j < size; j += 1) if (row[j]! > row[usual]!) usual = j;
+  const p = 10 ** -state.sequenceCusum;
+  const s = surprise(p, ctx.params, state.dailyActions);
+  if (s <= 0) return;
+  const observed = state.actions[index] ?? 'other';
+  recordEvidence(state, 'sequence', s, ctx.t, observed, state.actions[usual] ?? 'other', false, ctx.params);
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function marginal(state: AgentState, size: number): Float64Array {
+  const out = new Float64Array(size);
+  for (let i = 0; i < state.transitions.length; i += 1) out[i % size] = out[i % size]! + state.transitions[i]!;
+  return out;
+}
+
+export function trainSequence(state: AgentState, ctx: ActionContext, index: number): void {
+  const prev = state.prevAction;
+  const size = ctx.params.actionAlphabet + 1;
+  if (prev < 0 || ctx.t - state.prevActionAt > SESSION_GAP_MS || ctx.t < state.prevActionAt) return;
+  const at = prev * size + index;
+  state.transitions[at] = state.transitions[at]! + 1;
+  let rowTotal = 0;
+  for (let j = 0; j < size; j += 1) rowTotal += state.transitions[prev * size + j]!;
+  if (rowTotal > MAX_ROW) for (let j = 0; j < size; j += 1) state.transitions[prev * size + j]! /= 2;
+}
+
+/** The chain moves on with every in-order action (late ones do not rewrite history). */
+export function advanceSequence(state: AgentState, ctx: ActionContext, index: number): void {
+  if (ctx.t < state.prevActionAt) return;
+  state.prevAction = index;
+  state.prevActionAt = ctx.t;
+}
