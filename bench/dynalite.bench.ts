@@ -60,11 +60,9 @@ export const benchmarks: Benchmark[] = [
           (i) =>
             velocity.consume({
               tenantId: 'bench',
-              fingerprint: `sha256:${run}:${i % 64}`,
               at: 1_764_190_000_000 + i,
               amount: 1,
-              maxTransactionsPerHour: 1e9,
-              maxDailyVolume: 1e12,
+              levels: [{ fingerprint: `sha256:${run}:${i % 64}`, maxTransactionsPerHour: 1e9, maxDailyVolume: 1e12 }],
             }),
           options,
         );

@@ -9,8 +9,9 @@
  * parent (so revocation checks one ancestor), records created directly. Every op verifies a fresh envelope with a
  * fresh nonce; envelopes are pre-signed up front, so signing is not measured.
  *
- * Variants: the store's one-read hot path (`readVerificationState` + cached immutable facts), the same with a scope
- * declaring velocity limits, and the plain read path (the verifier without the optional method: what ran before).
+ * Variants: the one-read hot path (`readVerificationState` + cached immutable facts) on a leaf under a parent without
+ * velocity limits, and the velocity pipeline (docs/adr/0005) with every certificate of the chain declaring limits, at
+ * depth 1 (a lone certificate: one counter) and depth 3 (root → middle → leaf: three counters, reserved root first).
  * Each result's name carries the DynamoDB requests per verification, counted by a client middleware: one at a time
  * (a separate pass) and during the measured concurrent run, where concurrent verifications share state reads and
  * ledger blocks (never answers: see verification-state.ts and ledger.ts). The baseline is measured right before and
@@ -24,7 +25,8 @@ import { MemoryRiskReader } from '../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../src/core/envelope/schema.js';
 import type { CertificateRecord, Scope, SignedEnvelope } from '../src/core/model.js';
 import { ActionVerifier } from '../src/core/verification/action-verifier.js';
-import type { CertificateStore, Clock } from '../src/ports.js';
+import type { Clock } from '../src/ports.js';
+import { scopedCertificatePem } from '../test/support/scoped-certificate.js';
 import { bareConditionalPutRate, DYNALITE_CONCURRENCY } from './dynalite.bench.js';
 import { type Benchmark, type BenchResult, opsPerSecond, result } from './harness.js';
 
@@ -37,23 +39,19 @@ const COUNTED = 40;
 const BASELINE = 'dynalite bare conditional PutItem';
 const clock: Clock = { now: () => Date.now() };
 
-type ReadPath = 'state-reader' | 'plain';
-
 interface Variant {
   label: string;
   scope: Scope;
-  readPath: ReadPath;
+  /** Certificates in the chain, the leaf included. */
+  depth: number;
 }
 
 const BASE_SCOPE: Scope = { currency: 'EUR', maxTransactionSize: 1_000_000, allowedActions: ['charge', 'refund'] };
+const LIMITED: Scope = { ...BASE_SCOPE, maxTransactionsPerHour: 1_000_000_000, maxDailyVolume: 1_000_000_000_000 };
 const VARIANTS: Variant[] = [
-  { label: 'one state read', scope: BASE_SCOPE, readPath: 'state-reader' },
-  {
-    label: 'one state read, velocity limits',
-    scope: { ...BASE_SCOPE, maxTransactionsPerHour: 1_000_000_000, maxDailyVolume: 1_000_000_000_000 },
-    readPath: 'state-reader',
-  },
-  { label: 'plain reads (before)', scope: BASE_SCOPE, readPath: 'plain' },
+  { label: 'one state read, depth 2, no velocity limits', scope: BASE_SCOPE, depth: 2 },
+  { label: 'velocity limits at depth 1', scope: LIMITED, depth: 1 },
+  { label: 'velocity limits at depth 3', scope: LIMITED, depth: 3 },
 ];
 
 /** Counts every DynamoDB request the document client sends while `counting` is on. */
@@ -89,21 +87,26 @@ interface Trips {
   detail: string;
 }
 
-function certificate(fingerprintSeed: string, publicKeyPem: string, scope: Scope, parent?: string): CertificateRecord {
+function certificate(
+  fingerprintSeed: string,
+  publicKeyPem: string,
+  scope: Scope,
+  parent?: CertificateRecord,
+): CertificateRecord {
   const now = Date.now();
   return {
     tenantId: TENANT,
     fingerprint: `sha256:${createHash('sha256').update(fingerprintSeed).digest('hex')}`,
     serialNumber: randomBytes(16).toString('hex'),
     agentId: AGENT,
-    pem: '',
+    pem: scopedCertificatePem(scope),
     publicKeyPem,
     publicKeyAlgorithm: 'ECDSA_P256',
     scope,
     notBefore: now - 86_400_000,
     notAfter: now + 86_400_000,
-    ancestors: parent === undefined ? [] : [parent],
-    ...(parent === undefined ? {} : { parentFingerprint: parent }),
+    ancestors: parent === undefined ? [] : [...parent.ancestors, parent.fingerprint],
+    ...(parent === undefined ? {} : { parentFingerprint: parent.fingerprint }),
     status: 'active',
     createdAt: now,
   };
@@ -128,22 +131,14 @@ async function setUp(stores: DynamoStores, variant: Variant, index: number) {
   const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const publicKeyPem = pair.publicKey.export({ format: 'pem', type: 'spki' }) as string;
   const seed = `${randomBytes(8).toString('hex')}-${index}`;
-  const parent = certificate(`${seed}-parent`, publicKeyPem, variant.scope);
-  const leaf = certificate(`${seed}-leaf`, publicKeyPem, variant.scope, parent.fingerprint);
-  await stores.certificates.put(parent);
-  await stores.certificates.put(leaf);
-  // The same store without the optional hot path, as the verifier saw it before `readVerificationState` existed.
-  const plain: CertificateStore = {
-    put: (r) => stores.certificates.put(r),
-    get: (t, f) => stores.certificates.get(t, f),
-    getMany: (t, f) => stores.certificates.getMany(t, f),
-    revoke: (t, f, r, a) => stores.certificates.revoke(t, f, r, a),
-    listChildren: (t, f) => stores.certificates.listChildren(t, f),
-    listByAgent: (t, a) => stores.certificates.listByAgent(t, a),
-    listRevoked: (t) => stores.certificates.listRevoked(t),
-  };
+  let leaf: CertificateRecord | undefined;
+  for (let level = 0; level < variant.depth; level += 1) {
+    leaf = certificate(`${seed}-${level}`, publicKeyPem, variant.scope, leaf);
+    await stores.certificates.put(leaf);
+  }
+  if (leaf === undefined) throw new Error('a chain has at least one certificate');
   const verifier = new ActionVerifier({
-    certificates: variant.readPath === 'plain' ? plain : stores.certificates,
+    certificates: stores.certificates,
     agents: stores.agents,
     nonces: stores.nonces,
     velocity: stores.velocity,

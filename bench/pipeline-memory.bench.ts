@@ -24,7 +24,8 @@ import { MemoryActionStream, MemoryRiskReader } from '../src/adapters/memory/mem
 import { signedBytes } from '../src/core/envelope/schema.js';
 import type { AgentRecord, AuditEntryInput, CertificateRecord, PublicKeyAlgorithm } from '../src/core/model.js';
 import { ActionVerifier } from '../src/core/verification/action-verifier.js';
-import type { AgentStore, CertificateStore, Ledger, NonceStore, Page } from '../src/ports.js';
+import type { AgentStore, CertificateStore, Ledger, NonceStore, Page, VerificationStateKeys } from '../src/ports.js';
+import { scopedCertificatePem } from '../test/support/scoped-certificate.js';
 import { type Benchmark, type BenchResult, opsPerSecond, result } from './harness.js';
 
 const TENANT = 't_bench';
@@ -82,8 +83,8 @@ export async function pipelineFixture(
       ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicKeyPem = pair.publicKey.export({ format: 'pem', type: 'spki' }) as string;
-  const certificates = new MemoryCertificateStore();
   const agents = new MemoryAgentStore();
+  const certificates = new MemoryCertificateStore(agents);
   const clock = { now: () => NOW };
   await agents.create({
     tenantId: TENANT,
@@ -206,6 +207,10 @@ function bareVerifierPorts(
       get: async (_tenant: string, fingerprint: string) => byFingerprint.get(fingerprint),
       getMany: async (_tenant: string, fingerprints: string[]) =>
         fingerprints.flatMap((f) => byFingerprint.get(f) ?? []),
+      readVerificationState: async (_tenant: string, keys: VerificationStateKeys) => ({
+        certificates: keys.fingerprints.flatMap((f) => byFingerprint.get(f) ?? []),
+        agents: agent === undefined ? [] : [agent],
+      }),
     } as CertificateStore,
     agents: { ...memory.agents, get: async () => agent } as AgentStore,
     nonces: {
@@ -233,6 +238,10 @@ class MemoryStreamSink extends MemoryActionStream {
   override async publish(): Promise<void> {}
 }
 
+const SCOPE = { currency: 'EUR', maxTransactionSize: 1_000_000, allowedActions: ['charge', 'refund'] };
+/** The verifier decodes the scope from the certificate itself (once per certificate, then cached). */
+const SCOPED_PEM = scopedCertificatePem(SCOPE);
+
 function certificateRecord(
   publicKeyPem: string,
   algorithm: PublicKeyAlgorithm,
@@ -245,10 +254,10 @@ function certificateRecord(
     fingerprint,
     serialNumber: '00'.repeat(16),
     agentId: 'a_bench00000000000000',
-    pem: '',
+    pem: SCOPED_PEM,
     publicKeyPem,
     publicKeyAlgorithm: algorithm,
-    scope: { currency: 'EUR', maxTransactionSize: 1_000_000, allowedActions: ['charge', 'refund'] },
+    scope: SCOPE,
     notBefore: NOW - 86_400_000,
     notAfter: NOW + 86_400_000,
     ancestors,

@@ -98,19 +98,38 @@ export interface CertificateStore {
   /** Certificates revoked directly (not their descendants): the CRL builder expands descendants itself. */
   listRevoked(tenantId: string): Promise<CertificateRecord[]>;
   /**
-   * Optional verification hot path: ONE strongly consistent read (a single BatchGetItem in the single-table DynamoDB
-   * design) of the only MUTABLE state a verification depends on: the status of each listed certificate and the
-   * agent's status, mode and threshold. The rest of a certificate record never changes after `put`, so a verifier
-   * may cache it per process and call only this on every request; nothing here may be cached, so a revocation or a
-   * suspension is seen by the very next verification. Unknown fingerprints are absent; an unknown agent is undefined.
+   * The verification read: ONE strongly consistent read (a single BatchGetItem in the single-table DynamoDB design) of
+   * the only MUTABLE state a verification depends on: the status of each listed certificate (the certificate and every
+   * ancestor certificate) and the status and monitoring settings of each listed agent (the certificate's agent and
+   * every ancestor agent). The rest of a certificate record, and an agent's place in the tree, never change, so a
+   * verifier caches those per process and calls only this on every request; nothing here may be cached, so a
+   * revocation or a suspension anywhere up the chain is seen by the very next verification. Unknown fingerprints and
+   * agents are simply absent from the answer. Keep it one read: state the verifier needs later (a risk score, say)
+   * belongs in this same batch, as another key list and another answer field.
    */
-  readVerificationState?(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState>;
+  readVerificationState(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState>;
 }
+
+/** What `CertificateStore.readVerificationState` reads. Order is irrelevant; duplicates are allowed. */
+export interface VerificationStateKeys {
+  fingerprints: string[];
+  agentIds: string[];
+}
+
+/** What a verification needs of a certificate's current state. */
+export type CertificateStatus = Pick<CertificateRecord, 'tenantId' | 'fingerprint' | 'status'>;
+
+/** What a verification needs of an agent's current state: status, monitoring settings and place in the tree. */
+export type AgentState = Pick<
+  AgentRecord,
+  'tenantId' | 'id' | 'status' | 'mode' | 'warningThreshold' | 'anomalyThreshold' | 'parentAgentId'
+>;
 
 /** The mutable state behind one verification (see `CertificateStore.readVerificationState`). */
 export interface VerificationState {
-  certificates: Pick<CertificateRecord, 'tenantId' | 'fingerprint' | 'status'>[];
-  agent: Pick<AgentRecord, 'tenantId' | 'id' | 'status' | 'mode' | 'anomalyThreshold'> | undefined;
+  certificates: CertificateStatus[];
+  /** Every requested agent that exists, in no particular order. */
+  agents: AgentState[];
 }
 
 export interface ApiKeyStore {
@@ -161,25 +180,48 @@ export interface NonceStore {
   claim(tenantId: string, fingerprint: string, nonce: string, now: number, expiresAt: number): Promise<boolean>;
 }
 
-export interface VelocityRequest {
-  tenantId: string;
+/** One certificate's velocity limits (from its own scope extension). */
+export interface VelocityLevel {
   fingerprint: string;
-  /** Epoch ms of the verification (the verifier's clock). */
-  at: number;
-  /** Adds to the UTC day's volume when present. */
-  amount?: number;
   maxTransactionsPerHour?: number;
   maxDailyVolume?: number;
 }
 
-export type VelocityResult = { ok: true } | { ok: false; limit: 'maxTransactionsPerHour' | 'maxDailyVolume' };
+export interface VelocityRequest {
+  tenantId: string;
+  /** Epoch ms of the verification (the verifier's clock). */
+  at: number;
+  /** Adds to the UTC day's volume of every level with a day limit, when present. */
+  amount?: number;
+  /**
+   * The certificate and every ancestor certificate that declares a limit, ROOT FIRST, the certificate itself last
+   * (docs/api.md §3: velocity limits bind the subtree).
+   */
+  levels: VelocityLevel[];
+}
+
+export type VelocityResult =
+  | { ok: true }
+  | {
+      ok: false;
+      limit: 'maxTransactionsPerHour' | 'maxDailyVolume';
+      /** The certificate whose counter had no room. */
+      fingerprint: string;
+    };
 
 export interface VelocityStore {
   /**
-   * Counts one transaction (and its amount) if, and only if, neither limit would be exceeded; atomic across
-   * concurrent verifiers, so they can never overshoot together. A refused request consumes nothing.
+   * Counts one transaction (and its amount) at EVERY level if, and only if, no level's limit would be exceeded; atomic
+   * across concurrent verifiers, so they can never overshoot any counter together. A refused request consumes nothing
+   * at any level (docs/adr/0005).
    */
   consume(request: VelocityRequest): Promise<VelocityResult>;
+  /**
+   * Gives back what a successful `consume` of the same request counted, at every level: called when the verification
+   * did not pass after all (a later check refused, or the audit append failed). Best effort; a failure leaves an
+   * over-count that only refuses more and heals with the window.
+   */
+  release(request: VelocityRequest): Promise<void>;
 }
 
 export interface AuditQuery {

@@ -17,7 +17,7 @@ export interface VerifierHooks {
 
 export function createVerifier(
   ports: VerifierPorts,
-  config: Pick<AppConfig, 'timestampWindowMs'>,
+  config: Pick<AppConfig, 'timestampWindowMs' | 'scopeOid'>,
   hooks: VerifierHooks = {},
 ): ActionVerifierService {
   return new ActionVerifier({
@@ -30,6 +30,10 @@ export function createVerifier(
     stream: ports.stream,
     risk: ports.risk,
     clock: ports.clock,
-    config: { timestampWindowMs: config.timestampWindowMs },
+    config: {
+      timestampWindowMs: config.timestampWindowMs,
+      // The verifier decodes each certificate's scope under the same OID the CA writes it with.
+      ...(config.scopeOid === undefined ? {} : { scopeOid: config.scopeOid }),
+    },
   });
 }

@@ -28,12 +28,13 @@ export interface MemoryPorts<V extends KeyVault = MemoryKeyVault> extends Ports 
 }
 
 export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { clock: Clock; vault?: V }): MemoryPorts<V> {
+  const agents = new MemoryAgentStore();
   return {
     clock: options.clock,
     random: { bytes: (length: number) => new Uint8Array(randomBytes(length)) },
     vault: options.vault ?? (new MemoryKeyVault() as unknown as V),
-    agents: new MemoryAgentStore(),
-    certificates: new MemoryCertificateStore(),
+    agents,
+    certificates: new MemoryCertificateStore(agents),
     apiKeys: new MemoryApiKeyStore(),
     caStore: new MemoryCaStore(),
     nonces: new MemoryNonceStore(),

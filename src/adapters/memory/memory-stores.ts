@@ -14,6 +14,7 @@ import type {
   TenantRecord,
 } from '../../core/model.js';
 import type {
+  AgentState,
   AgentStore,
   ApiKeyStore,
   CaStore,
@@ -25,6 +26,7 @@ import type {
   VelocityResult,
   VelocityStore,
   VerificationState,
+  VerificationStateKeys,
 } from '../../ports.js';
 
 function deepFreeze<T>(value: T): T {
@@ -79,8 +81,15 @@ export class MemoryAgentStore implements AgentStore {
   }
 }
 
+/**
+ * Certificates, sharing the "registry" with an agent store as the single-table DynamoDB design does, so that
+ * `readVerificationState` answers certificates and agents together from the live records (a revocation or a
+ * suspension is visible at once). Without an agent store every agent reads as absent (suspended: fail closed).
+ */
 export class MemoryCertificateStore implements CertificateStore {
   private readonly certs = new Map<string, CertificateRecord>();
+
+  constructor(private readonly agentStore: Pick<MemoryAgentStore, 'get'> = new MemoryAgentStore()) {}
 
   async put(record: CertificateRecord): Promise<void> {
     const key = tupleKey(record.tenantId, record.fingerprint);
@@ -122,39 +131,33 @@ export class MemoryCertificateStore implements CertificateStore {
     return this.where((c) => c.tenantId === tenantId && c.status === 'revoked');
   }
 
+  async readVerificationState(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState> {
+    const [found, agents] = await Promise.all([
+      this.getMany(tenantId, [...new Set(keys.fingerprints)]),
+      Promise.all([...new Set(keys.agentIds)].map((id) => this.agentStore.get(tenantId, id))),
+    ]);
+    return {
+      certificates: found.map((c) => ({ tenantId: c.tenantId, fingerprint: c.fingerprint, status: c.status })),
+      agents: agents.flatMap((agent) => (agent === undefined ? [] : [agentStateOf(agent)])),
+    };
+  }
+
   private where(predicate: (c: CertificateRecord) => boolean): CertificateRecord[] {
     return [...this.certs.values()].filter(predicate);
   }
 }
 
-/**
- * A certificate store that also offers the optional `readVerificationState`, like the single-table DynamoDB store:
- * it answers from the agent store it shares the "registry" with. Reads the live records, so a revocation or a
- * suspension is visible at once.
- */
-export class MemoryRegistryCertificateStore extends MemoryCertificateStore {
-  constructor(private readonly agentStore: MemoryAgentStore) {
-    super();
-  }
-
-  async readVerificationState(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
-    const [found, agent] = await Promise.all([
-      this.getMany(tenantId, [...new Set(fingerprints)]),
-      this.agentStore.get(tenantId, agentId),
-    ]);
-    return {
-      certificates: found.map((c) => ({ tenantId: c.tenantId, fingerprint: c.fingerprint, status: c.status })),
-      agent:
-        agent &&
-        ({
-          tenantId: agent.tenantId,
-          id: agent.id,
-          status: agent.status,
-          mode: agent.mode,
-          anomalyThreshold: agent.anomalyThreshold,
-        } satisfies VerificationState['agent']),
-    };
-  }
+function agentStateOf(agent: AgentRecord): AgentState {
+  const state: AgentState = {
+    tenantId: agent.tenantId,
+    id: agent.id,
+    status: agent.status,
+    mode: agent.mode,
+    warningThreshold: agent.warningThreshold,
+    anomalyThreshold: agent.anomalyThreshold,
+  };
+  if (agent.parentAgentId !== undefined) state.parentAgentId = agent.parentAgentId;
+  return state;
 }
 
 export class MemoryApiKeyStore implements ApiKeyStore {
@@ -227,27 +230,75 @@ export class MemoryNonceStore implements NonceStore {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
+/**
+ * Hierarchical velocity budgets in memory: every level of a request is checked, then all are counted, inside one
+ * method body (atomic, since Node runs one callback at a time), the guarantee the DynamoDB store gets from its
+ * reserve-then-release sequence.
+ */
 export class MemoryVelocityStore implements VelocityStore {
   private readonly hourly = new Map<string, number[]>();
   private readonly daily = new Map<string, number>();
 
   async consume(request: VelocityRequest): Promise<VelocityResult> {
-    const certKey = tupleKey(request.tenantId, request.fingerprint);
-    const recent = (this.hourly.get(certKey) ?? []).filter((t) => t > request.at - HOUR_MS);
-    const dayKey = tupleKey(request.tenantId, request.fingerprint, Math.floor(request.at / DAY_MS));
-    const volume = this.daily.get(dayKey) ?? 0;
-    if (request.maxTransactionsPerHour !== undefined && recent.length + 1 > request.maxTransactionsPerHour) {
-      return { ok: false, limit: 'maxTransactionsPerHour' };
-    }
     const amount = request.amount ?? 0;
     // As the DynamoDB store: a negative or non-finite amount never fits (a negative one would "refund" volume).
     const unfit = !(Number.isFinite(amount) && amount >= 0);
-    if (request.maxDailyVolume !== undefined && (unfit || volume + amount > request.maxDailyVolume)) {
-      return { ok: false, limit: 'maxDailyVolume' };
+    for (const level of request.levels) {
+      const recent = this.recent(request, level.fingerprint);
+      if (level.maxTransactionsPerHour !== undefined && recent.length + 1 > level.maxTransactionsPerHour) {
+        return { ok: false, limit: 'maxTransactionsPerHour', fingerprint: level.fingerprint };
+      }
+      const volume = this.daily.get(this.dayKey(request, level.fingerprint)) ?? 0;
+      if (level.maxDailyVolume !== undefined && (unfit || volume + amount > level.maxDailyVolume)) {
+        return { ok: false, limit: 'maxDailyVolume', fingerprint: level.fingerprint };
+      }
     }
-    recent.push(request.at);
-    this.hourly.set(certKey, recent);
-    this.daily.set(dayKey, volume + amount);
+    for (const level of request.levels) {
+      const recent = this.recent(request, level.fingerprint);
+      if (level.maxTransactionsPerHour !== undefined) {
+        recent.push(request.at);
+        this.hourly.set(tupleKey(request.tenantId, level.fingerprint), recent);
+      }
+      if (level.maxDailyVolume !== undefined) {
+        const dayKey = this.dayKey(request, level.fingerprint);
+        this.daily.set(dayKey, (this.daily.get(dayKey) ?? 0) + amount);
+      }
+    }
     return { ok: true };
+  }
+
+  async release(request: VelocityRequest): Promise<void> {
+    const amount = request.amount ?? 0;
+    if (!(Number.isFinite(amount) && amount >= 0)) return;
+    for (const level of request.levels) {
+      if (level.maxTransactionsPerHour !== undefined) {
+        const recent = this.hourly.get(tupleKey(request.tenantId, level.fingerprint)) ?? [];
+        const index = recent.lastIndexOf(request.at);
+        if (index >= 0) recent.splice(index, 1);
+      }
+      if (level.maxDailyVolume !== undefined) {
+        const dayKey = this.dayKey(request, level.fingerprint);
+        const volume = this.daily.get(dayKey);
+        if (volume !== undefined) this.daily.set(dayKey, volume - amount);
+      }
+    }
+  }
+
+  /** The volume counted for a certificate on the UTC day of `at` (tests compare it with what was verified). */
+  dayVolume(tenantId: string, fingerprint: string, at: number): number {
+    return this.daily.get(tupleKey(tenantId, fingerprint, Math.floor(at / DAY_MS))) ?? 0;
+  }
+
+  /** Transactions counted for a certificate in the hour before `at`. */
+  hourCount(tenantId: string, fingerprint: string, at: number): number {
+    return (this.hourly.get(tupleKey(tenantId, fingerprint)) ?? []).filter((t) => t > at - HOUR_MS).length;
+  }
+
+  private recent(request: VelocityRequest, fingerprint: string): number[] {
+    return (this.hourly.get(tupleKey(request.tenantId, fingerprint)) ?? []).filter((t) => t > request.at - HOUR_MS);
+  }
+
+  private dayKey(request: VelocityRequest, fingerprint: string): string {
+    return tupleKey(request.tenantId, fingerprint, Math.floor(request.at / DAY_MS));
   }
 }

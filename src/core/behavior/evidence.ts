@@ -73,6 +73,8 @@ export interface Scored {
 }
 
 const RATE_SIGNALS: ReadonlySet<SignalName> = new Set(['rate_1m', 'rate_10m', 'rate_1h', 'rate_locked_p95']);
+const ROLLING_RATES: ReadonlySet<SignalName> = new Set(['rate_1m', 'rate_10m', 'rate_1h']);
+const RATE_OVERLAP = 0.5;
 const NEVER_REVOKE: ReadonlySet<SignalName> = new Set(['drift', 'rate_1m', 'rate_10m']);
 
 export function scoreState(state: AgentState, now: number, params: BehaviorParams): Scored {
@@ -87,6 +89,23 @@ export function scoreState(state: AgentState, now: number, params: BehaviorParam
     total += ws;
     if (!NEVER_REVOKE.has(signal) && !(warmingUp && RATE_SIGNALS.has(signal))) revocable += ws;
   }
+  // The three rolling-rate horizons see one burst: count the strongest fully and the others at half weight.
+  let rateSum = 0;
+  let rateMax = 0;
+  for (const p of parts) {
+    if (!ROLLING_RATES.has(p.signal)) continue;
+    rateSum += p.ws;
+    rateMax = Math.max(rateMax, p.ws);
+  }
+  if (rateSum > rateMax) {
+    const factor = (rateMax + RATE_OVERLAP * (rateSum - rateMax)) / rateSum;
+    for (const p of parts) if (ROLLING_RATES.has(p.signal)) p.ws *= factor;
+    total = parts.reduce((a, p) => a + p.ws, 0);
+    revocable = parts.reduce(
+      (a, p) => a + (!NEVER_REVOKE.has(p.signal) && !(warmingUp && RATE_SIGNALS.has(p.signal)) ? p.ws : 0),
+      0,
+    );
+  }
   parts.sort((a, b) => b.ws - a.ws || (a.signal < b.signal ? -1 : 1));
   const score = toScore(total, params);
   const contributions: Contribution[] = parts.map(({ signal, ws, e }) => ({
@@ -95,7 +114,7 @@ export function scoreState(state: AgentState, now: number, params: BehaviorParam
     value: ws / total,
     observed: e.observed,
     baseline: e.baseline,
-    detail: describeSignal(signal, e, ws / params.weights[signal]),
+    detail: describeSignal(signal, e, decayedSurprise(signal, e, now, params)),
   }));
   return {
     assessment: { score, band: riskBand(score), contributions, at: now },

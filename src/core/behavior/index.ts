@@ -16,6 +16,7 @@ import { decodeState, encodeState } from './state-codec.js';
 import { computeStats } from './stats.js';
 import type { BehaviorEngine } from './types.js';
 
+export { type BacktestConfig, backtestConfigSchema, lockedBaselineSchema } from './baseline-schema.js';
 export type { BehaviorParams, SignalName } from './params.js';
 export { DEFAULT_PARAMS, SIGNALS } from './params.js';
 export { windowHours } from './stats.js';

@@ -44,15 +44,13 @@ export function clientFamily(userAgent: string): string {
   return (end < 0 ? userAgent : userAgent.slice(0, end)).toLowerCase().slice(0, 64);
 }
 
-// Most actions come from the address before them: remember the last one's network (pure: same input, same output).
-let lastIp = '';
-let lastPrefix = '';
-function prefixOf(ip: string): string {
-  if (ip !== lastIp) {
-    lastIp = ip;
-    lastPrefix = truncate(networkPrefix(ip));
+/** Most actions come from the address before them: the state remembers the last one's network (not stored). */
+function prefixOf(state: AgentState, ip: string): string {
+  if (ip !== state.lastIp) {
+    state.lastIp = ip;
+    state.lastPrefix = truncate(networkPrefix(ip));
   }
-  return lastPrefix;
+  return state.lastPrefix;
 }
 
 export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts | undefined {
@@ -61,7 +59,7 @@ export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts 
     return undefined;
   }
   const cert = hash32(ctx.action.certificateFingerprint ?? '');
-  const prefix = origin.ip ? prefixOf(origin.ip) : '';
+  const prefix = origin.ip ? prefixOf(state, origin.ip) : '';
   const ua = origin.userAgent ? hash32(clientFamily(origin.userAgent)) : 0;
   const region = truncate(origin.region ?? '');
   const mine = state.origins.filter((o) => o.cert === cert);

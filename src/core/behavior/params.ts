@@ -70,9 +70,9 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   surpriseCap: 6,
   pFloor: 0.05,
   weights: {
-    // The short horizons see the same burst: lower weights keep a benign ad-hoc batch from counting twice.
-    rate_1m: 0.7,
-    rate_10m: 0.6,
+    // The three horizons see the same burst: evidence.ts counts the strongest fully and the others at half weight.
+    rate_1m: 1,
+    rate_10m: 0.8,
     rate_1h: 0.6,
     rate_locked_p95: 1.2,
     amount: 1,

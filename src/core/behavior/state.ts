@@ -103,6 +103,9 @@ export interface AgentState {
   /** Expected actions per day (mean of the last complete days): the number of tests a day's evidence is spread over. */
   dailyActions: number;
   lastScore: number;
+  /** A memo of the last address's network prefix (origin-signals.ts); not encoded. */
+  lastIp: string;
+  lastPrefix: string;
 }
 
 export function createState(agentId: string, now: number, params: BehaviorParams): AgentState {
@@ -151,6 +154,8 @@ export function createState(agentId: string, now: number, params: BehaviorParams
     episodeStart: 0,
     dailyActions: DEFAULT_DAILY_ACTIONS,
     lastScore: 0,
+    lastIp: '',
+    lastPrefix: '',
   };
 }
 

@@ -8,13 +8,9 @@ import { Extension, ExtensionFactory, type X509Certificate } from '@peculiar/x50
 import { KakuninError } from '../errors.js';
 import type { Scope } from '../model.js';
 import { decodeScope, encodeScope } from './scope-codec.js';
+import { DEFAULT_SCOPE_OID } from './scope-oid.js';
 
-/**
- * Default OID of the scope extension: `1.3.6.1.4.1.32473.1.1`. PEN 32473 is the IANA enterprise number reserved for
- * documentation (RFC 5612), so the default belongs to nobody; an operator with their own PEN sets
- * `config.scopeOid` (see docs/ca.md). Arc layout under the PEN: `.1` = Kakunin, `.1.0` = ASN.1 module, `.1.1` = scope.
- */
-export const DEFAULT_SCOPE_OID = '1.3.6.1.4.1.32473.1.1';
+export { DEFAULT_SCOPE_OID } from './scope-oid.js';
 
 const OID_PATTERN = /^[0-2](\.(0|[1-9][0-9]{0,14}))+$/;
 

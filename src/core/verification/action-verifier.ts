@@ -5,6 +5,12 @@
  * Write order (no transactions, so the order is the guarantee): nonce claim → velocity consume → ledger append →
  * stream publish. The answer `verified: true` is only built after the ledger append has resolved, so a failure at
  * any step yields a DependencyError (503) or a rejection, never `verified: true` without its audit entry.
+ *
+ * Delegation binds the whole tree (docs/api.md §3): step 1 refuses a certificate whose agent or any ancestor agent is
+ * suspended; velocity is consumed from the certificate's counters and from every ancestor certificate's; the risk
+ * step applies the strictest monitoring settings along the agent's chain. When a step after the velocity consumption
+ * refuses (risk) or fails (the ledger append), the consumption is released: an action that was not verified spends
+ * nothing anywhere.
  */
 import type {
   ActionStream,
@@ -21,13 +27,16 @@ import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
 import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
+import { DEFAULT_SCOPE_OID } from '../scope/scope-oid.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
-import { checkAgent, checkCertificate } from './certificate-check.js';
+import { checkAgents, checkCertificate } from './certificate-check.js';
 import { CertificateFactsCache } from './certificate-facts.js';
 import { callPort } from './port-call.js';
 import { PublicKeyCache } from './public-key-cache.js';
 import { type Rejection, reject } from './rejection.js';
+import { checkRisk } from './risk-check.js';
 import { checkScope } from './scope-check.js';
+import { velocityRequestFor } from './velocity-levels.js';
 import { auditEntryFor, reportToStderr, type StreamPublishFailure } from './verification-audit.js';
 import { type CertificateView, type VerificationContext, VerificationContextLoader } from './verification-context.js';
 
@@ -44,6 +53,8 @@ export interface ActionVerifierConfig {
    * already makes every replay fail; raise it before raising the window (see docs/verification.md). @default 0
    */
   nonceTtlMs?: number;
+  /** OID of the scope extension decoded from every certificate (docs/ca.md). @default DEFAULT_SCOPE_OID */
+  scopeOid?: string;
 }
 
 export interface ActionVerifierDeps {
@@ -63,10 +74,7 @@ export interface ActionVerifierDeps {
   onStreamPublishFailure?: (failure: StreamPublishFailure) => void;
   /** Parsed public keys, shareable between verifiers. @default a private cache of 10,000 keys */
   publicKeys?: PublicKeyCache;
-  /**
-   * Immutable certificate facts, used only when `certificates.readVerificationState` exists (never holds a status).
-   * @default a private cache of 10,000 certificates
-   */
+  /** Immutable certificate and chain facts (never a status or a setting). @default a private cache of 10,000 */
   certificateFacts?: CertificateFactsCache;
 }
 
@@ -87,7 +95,11 @@ export class ActionVerifier implements ActionVerifierService {
     this.nonceTtlMs = nonNegativeInteger(deps.config.nonceTtlMs ?? 0, 'nonceTtlMs');
     this.publicKeys = deps.publicKeys ?? new PublicKeyCache();
     this.onStreamPublishFailure = deps.onStreamPublishFailure ?? reportToStderr;
-    this.contexts = new VerificationContextLoader(deps, deps.certificateFacts ?? new CertificateFactsCache());
+    this.contexts = new VerificationContextLoader(
+      deps,
+      deps.certificateFacts ?? new CertificateFactsCache(),
+      deps.config.scopeOid ?? DEFAULT_SCOPE_OID,
+    );
   }
 
   async verify(tenantId: string, input: unknown, origin?: ActionOrigin): Promise<VerificationResult> {
@@ -103,13 +115,15 @@ export class ActionVerifier implements ActionVerifierService {
       };
     }
     const record = context.record;
-    const rejection = await this.firstRejection(tenantId, envelope, signatureBytes, record, context, now);
-    const entry = await callPort('audit ledger', () =>
-      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, context.riskScore, rejection, origin)),
-    );
-    // An append that resolves without an entry id cannot be shown to have written anything: no verdict without it.
-    if (typeof entry?.id !== 'string' || entry.id === '') {
-      throw new DependencyError('audit ledger returned no entry id');
+    const outcome = await this.firstRejection(tenantId, envelope, signatureBytes, record, context, now);
+    const rejection = outcome.rejection;
+    let entry: { id: string };
+    try {
+      entry = await this.audit(tenantId, record, envelope, context.riskScore, rejection, origin);
+    } catch (error) {
+      // Not verified after all (503): give back what it consumed.
+      if (outcome.consumed !== undefined) await this.releaseVelocity(outcome.consumed);
+      throw error;
     }
     if (rejection !== undefined) return { verified: false, error: rejection, auditId: entry.id };
     await this.publish({
@@ -131,6 +145,7 @@ export class ActionVerifier implements ActionVerifierService {
     };
   }
 
+  /** The first failing check, and the velocity request consumed (to release) if the velocity step passed. */
   private async firstRejection(
     tenantId: string,
     envelope: SignedEnvelope,
@@ -138,17 +153,24 @@ export class ActionVerifier implements ActionVerifierService {
     record: CertificateView,
     context: VerificationContext,
     now: number,
-  ): Promise<Rejection | undefined> {
-    return (
+  ): Promise<{ rejection: Rejection | undefined; consumed?: VelocityRequest }> {
+    const before =
       checkCertificate(record, context.ancestors, now) ??
-      checkAgent(context.agent, record) ??
+      checkAgents(context, record) ??
       this.checkSignature(record, envelope, signature) ??
       this.checkTimestamp(envelope.timestamp, now) ??
       (await this.claimNonce(tenantId, envelope, now)) ??
-      this.scopeRejection(record, envelope) ??
-      (await this.consumeVelocity(tenantId, record, envelope, now)) ??
-      this.checkRisk(context)
-    );
+      this.scopeRejection(record, envelope);
+    if (before !== undefined) return { rejection: before };
+    const request = velocityRequestFor(tenantId, context, envelope.payload.amount, now);
+    const velocity = request === undefined ? undefined : await this.consumeVelocity(request);
+    if (velocity !== undefined) return { rejection: velocity };
+    const risk = checkRisk(context);
+    if (risk !== undefined && request !== undefined) {
+      await this.releaseVelocity(request);
+      return { rejection: risk };
+    }
+    return request === undefined ? { rejection: risk } : { rejection: risk, consumed: request };
   }
 
   /** The algorithm comes from the certificate's key only; the record's declared algorithm must agree with it. */
@@ -186,31 +208,44 @@ export class ActionVerifier implements ActionVerifierService {
     return violation && reject('SCOPE_VIOLATION', violation.message, violation.field);
   }
 
-  /** Only when the scope declares a velocity limit; a refused request consumes nothing (port contract). */
-  private async consumeVelocity(
-    tenantId: string,
-    record: CertificateView,
-    envelope: SignedEnvelope,
-    now: number,
-  ): Promise<Rejection | undefined> {
-    const { maxTransactionsPerHour, maxDailyVolume } = record.scope;
-    if (maxTransactionsPerHour === undefined && maxDailyVolume === undefined) return undefined;
-    // Built by assignment: conditional spreads inside a literal are a slow path in V8.
-    const request: VelocityRequest = { tenantId, fingerprint: record.fingerprint, at: now };
-    if (envelope.payload.amount !== undefined) request.amount = envelope.payload.amount;
-    if (maxTransactionsPerHour !== undefined) request.maxTransactionsPerHour = maxTransactionsPerHour;
-    if (maxDailyVolume !== undefined) request.maxDailyVolume = maxDailyVolume;
+  /** A refused request consumes nothing at any level (port contract). */
+  private async consumeVelocity(request: VelocityRequest): Promise<Rejection | undefined> {
     const result = await callPort('velocity store', () => this.deps.velocity.consume(request));
     if (result.ok === true) return undefined;
     if (result.ok !== false) throw new DependencyError('velocity store returned an invalid result');
-    return reject('VELOCITY_LIMIT_EXCEEDED', `${result.limit} would be exceeded`);
+    const own = result.fingerprint === request.levels.at(-1)?.fingerprint;
+    const where = own ? '' : ` of an ancestor certificate (${result.fingerprint})`;
+    return reject('VELOCITY_LIMIT_EXCEEDED', `${result.limit}${where} would be exceeded`);
   }
 
-  /** Enforce mode only; `checkAgent` has already guaranteed the agent exists. */
-  private checkRisk(context: VerificationContext): Rejection | undefined {
-    const agent = context.agent;
-    if (agent === undefined || agent.mode !== 'enforce' || context.riskScore < agent.anomalyThreshold) return undefined;
-    return reject('RISK_THRESHOLD_EXCEEDED', 'agent risk score is at or above its anomaly threshold');
+  /**
+   * Gives back a consumption whose verification did not pass after all. Best effort: a failed release leaves an
+   * over-count (later actions refused early, never let through) that heals with the window (docs/adr/0005).
+   */
+  private async releaseVelocity(request: VelocityRequest): Promise<void> {
+    try {
+      await this.deps.velocity.release(request);
+    } catch {
+      // Fail closed: an over-count only refuses more.
+    }
+  }
+
+  /** The audit entry, before any answer: an append that resolves without an entry id has written nothing provable. */
+  private async audit(
+    tenantId: string,
+    record: CertificateView,
+    envelope: SignedEnvelope,
+    riskScore: number,
+    rejection: Rejection | undefined,
+    origin: ActionOrigin | undefined,
+  ): Promise<{ id: string }> {
+    const entry = await callPort('audit ledger', () =>
+      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, riskScore, rejection, origin)),
+    );
+    if (typeof entry?.id !== 'string' || entry.id === '') {
+      throw new DependencyError('audit ledger returned no entry id');
+    }
+    return { id: entry.id };
   }
 
   /**

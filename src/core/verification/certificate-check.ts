@@ -1,17 +1,15 @@
 /**
  * Step 1 of contract §4 as pure functions: is the certificate usable right now, and may its agent act?
- * Every branch that cannot decide denies: a missing ancestor counts as revoked, a missing agent as suspended.
+ * Every branch that cannot decide denies: a missing ancestor counts as revoked, a missing agent (own or ancestor) as
+ * suspended.
  */
-import type { VerificationState } from '../../ports.js';
+import type { AgentState, CertificateStatus } from '../../ports.js';
 import type { CertificateRecord } from '../model.js';
 import { type Rejection, reject } from './rejection.js';
 
 const FIELD = 'certificateFingerprint';
 
-/** What the revocation check needs of an ancestor: a full record or a status read both fit. */
-export type CertificateStatus = VerificationState['certificates'][number];
-/** What the agent and risk checks need of an agent: a full record or a status read both fit. */
-export type AgentState = NonNullable<VerificationState['agent']>;
+export type { AgentState, CertificateStatus } from '../../ports.js';
 
 /**
  * Every fingerprint above `record` that must be unrevoked: the stored ancestor path plus the parent, in case a
@@ -51,14 +49,25 @@ export function checkCertificate(
   return undefined;
 }
 
-/** The certificate's agent must exist in the tenant and be active. */
-export function checkAgent(
-  agent: AgentState | undefined,
+/**
+ * The certificate's agent and every agent above it must exist in the tenant and be active (docs/api.md §3: an action
+ * signed under a certificate whose agent or any ancestor agent is suspended is refused). An ancestor that was not
+ * found counts as suspended.
+ */
+export function checkAgents(
+  context: { agent: AgentState | undefined; ancestorAgentIds: readonly string[]; agents: readonly AgentState[] },
   record: Pick<CertificateRecord, 'tenantId' | 'agentId'>,
 ): Rejection | undefined {
+  const { agent } = context;
   if (agent === undefined || agent.id !== record.agentId || agent.tenantId !== record.tenantId) {
     return reject('AGENT_SUSPENDED', 'the agent of this certificate is not active');
   }
   if (agent.status !== 'active') return reject('AGENT_SUSPENDED', 'agent is suspended');
+  for (const id of context.ancestorAgentIds) {
+    const ancestor = context.agents.find((a) => a.id === id);
+    if (ancestor === undefined || ancestor.tenantId !== record.tenantId || ancestor.status !== 'active') {
+      return reject('AGENT_SUSPENDED', `an ancestor agent (${id}) is suspended`);
+    }
+  }
   return undefined;
 }

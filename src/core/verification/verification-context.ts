@@ -1,20 +1,27 @@
 /**
- * Step 1's reads: the certificate, the status of every ancestor, the agent and its risk score, read afresh for every
- * verification. Any port rejection becomes a DependencyError (fail closed, 503).
+ * Step 1's reads: the certificate and everything above it, read afresh for every verification. Any port rejection
+ * becomes a DependencyError (fail closed, 503).
  *
- * Two paths:
- * - The store offers `readVerificationState` (DynamoDB, single table): the immutable part of the certificate comes
- *   from the per-process `CertificateFactsCache`, and ONE strongly consistent batch read returns the current status of
- *   the certificate, of each ancestor and of the agent. Round trips: 1 when the cache is warm, 2 when cold (`get`
- *   first, to learn the ancestors and the agent). Nothing mutable is ever cached.
- * - Otherwise: `get`, then `getMany(ancestors)` and `agents.get` in parallel (2 sequential steps, 3 reads).
- * The risk score is read in parallel with the status in both paths.
+ * What never changes is cached per process (`CertificateFactsCache`): the certificate's immutable fields with the scope
+ * decoded from its own extension, the immutable fields of every ancestor certificate (their scopes bound velocity), and
+ * the ids of the agents above the certificate's agent (`parentAgentId` never changes). What can change is read by ONE
+ * strongly consistent `readVerificationState` (one BatchGetItem in the single-table DynamoDB design): the status of the
+ * certificate and of every ancestor certificate, and the status and monitoring settings of the agent and of every
+ * ancestor agent. Round trips: 1 when the cache is warm; on a cold cache first `get`, then the ancestor certificates
+ * and the agent chain, then the state read. The risk score is read in parallel with the state. Nothing mutable is
+ * ever cached, so a revocation or a suspension is seen by the very next verification.
  */
 import type { AgentStore, CertificateStore, RiskReader, VerificationState } from '../../ports.js';
+import { loadAgentChain } from '../authorization/agent-chain.js';
 import { DependencyError } from '../errors.js';
 import type { CertificateRecord } from '../model.js';
 import { type AgentState, ancestorFingerprints, type CertificateStatus } from './certificate-check.js';
-import type { CertificateFacts, CertificateFactsCache } from './certificate-facts.js';
+import {
+  type CertificateFacts,
+  type CertificateFactsCache,
+  certificateFactsOf,
+  type VerificationFacts,
+} from './certificate-facts.js';
 import { callPort } from './port-call.js';
 
 /** The certificate as the pipeline sees it: immutable facts plus the status read for this very request. */
@@ -22,8 +29,15 @@ export type CertificateView = CertificateFacts & Pick<CertificateRecord, 'status
 
 export interface VerificationContext {
   record: CertificateView;
+  /** Ancestor certificates' immutable facts, root first (nearest parent last). */
+  lineage: readonly CertificateFacts[];
+  /** The statuses read for this request: the certificate's own and every ancestor's found. */
   ancestors: readonly CertificateStatus[];
   agent: AgentState | undefined;
+  /** Ids of every agent above the certificate's agent (its parent chain and the agents of ancestor certificates). */
+  ancestorAgentIds: readonly string[];
+  /** The states read for this request of the agent and of every ancestor agent found. */
+  agents: readonly AgentState[];
   riskScore: number;
 }
 
@@ -37,79 +51,93 @@ export class VerificationContextLoader {
   constructor(
     private readonly ports: ContextPorts,
     private readonly facts: CertificateFactsCache,
+    private readonly scopeOid: string,
   ) {}
 
   /** Undefined when the certificate is unknown in this tenant. */
   async load(tenantId: string, fingerprint: string): Promise<VerificationContext | undefined> {
-    const certificates = this.ports.certificates;
-    if (typeof certificates.readVerificationState !== 'function')
-      return this.loadWithoutStateReader(tenantId, fingerprint);
-    const cached = this.facts.get(tenantId, fingerprint);
-    if (cached !== undefined) {
-      const [state, riskScore] = await Promise.all([
-        this.readState(tenantId, [fingerprint, ...ancestorFingerprints(cached)], cached.agentId),
-        this.riskScore(tenantId, cached.agentId),
-      ]);
-      const own = state.certificates.find((c) => c.fingerprint === fingerprint && c.tenantId === tenantId);
-      if (own === undefined) {
-        // Certificates are never deleted, so this is a broken store; answering "unknown" is a rejection either way.
-        this.facts.forget(tenantId, fingerprint);
-        return undefined;
-      }
-      return {
-        // Object.assign rather than `{ ...cached, status }`: V8 builds a spread-plus-key literal on a slow path.
-        record: Object.assign({}, cached, { status: own.status }),
-        ancestors: state.certificates,
-        agent: state.agent,
-        riskScore,
-      };
-    }
-    const record = await this.getCertificate(tenantId, fingerprint);
-    if (record === undefined) return undefined;
+    const facts = this.facts.get(tenantId, fingerprint) ?? (await this.loadFacts(tenantId, fingerprint));
+    if (facts === undefined) return undefined;
+    const { certificate } = facts;
     const [state, riskScore] = await Promise.all([
-      this.readState(tenantId, ancestorFingerprints(record), record.agentId),
-      this.riskScore(tenantId, record.agentId),
+      this.readState(tenantId, {
+        fingerprints: [fingerprint, ...ancestorFingerprints(certificate)],
+        agentIds: [certificate.agentId, ...facts.ancestorAgentIds],
+      }),
+      this.riskScore(tenantId, certificate.agentId),
     ]);
-    const facts = this.facts.remember(record);
+    const own = state.certificates.find((c) => c.fingerprint === fingerprint && c.tenantId === tenantId);
+    if (own === undefined) {
+      // Certificates are never deleted, so this is a broken store; answering "unknown" is a rejection either way.
+      this.facts.forget(tenantId, fingerprint);
+      return undefined;
+    }
+    const agent = state.agents.find((a) => a.id === certificate.agentId);
     return {
-      record: Object.assign({}, facts, { status: record.status }),
+      // Object.assign rather than `{ ...facts, status }`: V8 builds a spread-plus-key literal on a slow path.
+      record: Object.assign({}, certificate, { status: own.status }),
+      lineage: facts.lineage,
       ancestors: state.certificates,
-      agent: state.agent,
+      agent,
+      ancestorAgentIds: facts.ancestorAgentIds,
+      agents: state.agents,
       riskScore,
     };
   }
 
-  private async loadWithoutStateReader(
-    tenantId: string,
-    fingerprint: string,
-  ): Promise<VerificationContext | undefined> {
-    const record = await this.getCertificate(tenantId, fingerprint);
-    if (record === undefined) return undefined;
+  /**
+   * The immutable facts of a certificate not yet cached: the record, then its ancestor certificates and its agent's
+   * chain in parallel. Cached only when complete; an incomplete chain (a missing ancestor certificate or agent) is
+   * returned as it is, and the checks refuse it (a missing ancestor counts as revoked, a missing agent as suspended).
+   */
+  private async loadFacts(tenantId: string, fingerprint: string): Promise<VerificationFacts | undefined> {
+    const record = await callPort('certificate store', () => this.ports.certificates.get(tenantId, fingerprint));
+    if (record === undefined || record.tenantId !== tenantId || record.fingerprint !== fingerprint) return undefined;
     const above = ancestorFingerprints(record);
-    const [ancestors, agent, riskScore] = await Promise.all([
+    const [found, agentChain] = await Promise.all([
       above.length === 0
         ? Promise.resolve([])
         : callPort('certificate store', () => this.ports.certificates.getMany(tenantId, above)),
-      callPort('agent store', () => this.ports.agents.get(tenantId, record.agentId)),
-      this.riskScore(tenantId, record.agentId),
+      loadAgentChain(this.ports.agents, tenantId, record.agentId),
     ]);
-    return { record, ancestors, agent, riskScore };
-  }
-
-  private async getCertificate(tenantId: string, fingerprint: string): Promise<CertificateRecord | undefined> {
-    const record = await callPort('certificate store', () => this.ports.certificates.get(tenantId, fingerprint));
-    if (record === undefined || record.tenantId !== tenantId || record.fingerprint !== fingerprint) return undefined;
-    return record;
-  }
-
-  private async readState(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
-    const state = await callPort('certificate store', async () => {
-      const read = this.ports.certificates.readVerificationState;
-      if (read === undefined) throw new DependencyError('verification state reader vanished');
-      return read.call(this.ports.certificates, tenantId, fingerprints, agentId);
+    const byFingerprint = new Map(found.filter((c) => c.tenantId === tenantId).map((c) => [c.fingerprint, c] as const));
+    // Root first: the stored path is root → parent; a parent missing from the path (a corrupt record) goes last.
+    const ordered = [...record.ancestors, ...above.filter((fp) => !record.ancestors.includes(fp))];
+    const lineage = ordered.flatMap((fp) => {
+      const ancestor = byFingerprint.get(fp);
+      return ancestor === undefined ? [] : [certificateFactsOf(ancestor, this.scopeOid)];
     });
+    const ancestorAgentIds = new Set<string>();
+    for (const agent of agentChain ?? []) ancestorAgentIds.add(agent.id);
+    // A chain that stops at an agent still naming a parent is broken: ask for the parent anyway, so it reads as absent.
+    const top = agentChain?.[0]?.parentAgentId;
+    if (top !== undefined) ancestorAgentIds.add(top);
+    for (const ancestor of lineage) ancestorAgentIds.add(ancestor.agentId);
+    ancestorAgentIds.delete(record.agentId);
+    const facts: VerificationFacts = {
+      certificate: certificateFactsOf(record, this.scopeOid),
+      lineage,
+      ancestorAgentIds: [...ancestorAgentIds],
+    };
+    const complete = agentChain !== undefined && top === undefined && lineage.length === ordered.length;
+    return complete ? this.facts.remember(tenantId, fingerprint, facts) : facts;
+  }
+
+  private async readState(
+    tenantId: string,
+    keys: { fingerprints: string[]; agentIds: string[] },
+  ): Promise<VerificationState> {
+    const unique = { fingerprints: [...new Set(keys.fingerprints)], agentIds: [...new Set(keys.agentIds)] };
+    const state = await callPort('certificate store', () =>
+      this.ports.certificates.readVerificationState(tenantId, unique),
+    );
     // A malformed answer cannot be trusted to show a revocation: refuse to decide rather than pass.
-    if (state === null || typeof state !== 'object' || !Array.isArray(state.certificates)) {
+    if (
+      state === null ||
+      typeof state !== 'object' ||
+      !Array.isArray(state.certificates) ||
+      !Array.isArray(state.agents)
+    ) {
       throw new DependencyError('certificate store returned an invalid verification state');
     }
     return state;

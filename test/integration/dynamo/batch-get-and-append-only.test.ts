@@ -54,7 +54,9 @@ describe('BatchGetItem', () => {
     await expect(batchGetAll(doc, 'reg', [keyOf(7)])).rejects.toBeInstanceOf(DependencyError);
     expect(mock.commandCalls(BatchGetCommand)).toHaveLength(6);
     const store = new DynamoCertificateStore(doc, tables);
-    await expect(store.readVerificationState('t', ['sha256:ab'], 'a_1')).rejects.toBeInstanceOf(DependencyError);
+    await expect(
+      store.readVerificationState('t', { fingerprints: ['sha256:ab'], agentIds: ['a_1'] }),
+    ).rejects.toBeInstanceOf(DependencyError);
   }, 20_000);
 });
 

@@ -50,11 +50,18 @@ describe('DynamoDB failures become DependencyError', async () => {
     ['nonces.claim', () => stores.nonces.claim('t', 'fp', 'nonce-0123456789abcdef', 1, 2)],
     [
       'velocity.consume',
-      () => stores.velocity.consume({ tenantId: 't', fingerprint: 'fp', at: 1, maxTransactionsPerHour: 5 }),
+      () =>
+        stores.velocity.consume({ tenantId: 't', at: 1, levels: [{ fingerprint: 'fp', maxTransactionsPerHour: 5 }] }),
     ],
     [
       'velocity.consume day',
-      () => stores.velocity.consume({ tenantId: 't', fingerprint: 'fp', at: 1, amount: 5, maxDailyVolume: 9 }),
+      () =>
+        stores.velocity.consume({
+          tenantId: 't',
+          at: 1,
+          amount: 5,
+          levels: [{ fingerprint: 'fp', maxDailyVolume: 9 }],
+        }),
     ],
     ['ledger.append', () => stores.ledger.append(auditInput('t', 1, { payload: { secret } }))],
     ['ledger.list', () => stores.ledger.list('t', { limit: 5 })],

@@ -37,11 +37,9 @@ describe('SDK error mapping', () => {
 
   const both = {
     tenantId: 't',
-    fingerprint: 'fp',
     at: 1_764_190_000_000,
     amount: 5,
-    maxDailyVolume: 10,
-    maxTransactionsPerHour: 3,
+    levels: [{ fingerprint: 'fp', maxDailyVolume: 10, maxTransactionsPerHour: 3 }],
   };
 
   it('velocity: a throttled update (hour and day in one UpdateItem) is a DependencyError with nothing to take back', async () => {
@@ -60,8 +58,8 @@ describe('SDK error mapping', () => {
       .resolvesOnce({ Item: { [`m${minute}`]: 1 } })
       .resolvesOnce({ Item: { [`m${minute}`]: 3 } })
       .rejectsOnce(throttled());
-    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxDailyVolume' });
-    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxTransactionsPerHour' });
+    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxDailyVolume', fingerprint: 'fp' });
+    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxTransactionsPerHour', fingerprint: 'fp' });
     await expect(store.consume(both)).rejects.toBeInstanceOf(DependencyError);
   });
 
@@ -72,7 +70,7 @@ describe('SDK error mapping', () => {
       .on(UpdateCommand)
       .resolvesOnce({ Attributes: { [`m${minute}`]: 4 } })
       .resolves({});
-    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxTransactionsPerHour' });
+    expect(await store.consume(both)).toEqual({ ok: false, limit: 'maxTransactionsPerHour', fingerprint: 'fp' });
     const updates = mock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates).toHaveLength(2);
     expect(updates[1]).toMatchObject({

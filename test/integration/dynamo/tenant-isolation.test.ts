@@ -38,8 +38,8 @@ describe('tenant isolation when ids contain the key separator', () => {
       code: 'NOT_FOUND',
     });
     expect((await stores().certificates.get(xy, 'f'))?.status).toBe('active');
-    const state = await stores().certificates.readVerificationState?.(x, ['CERT#f'], 'z');
-    expect(state).toEqual({ certificates: [], agent: undefined });
+    const state = await stores().certificates.readVerificationState(x, { fingerprints: ['CERT#f'], agentIds: ['z'] });
+    expect(state).toEqual({ certificates: [], agents: [] });
     expect(await stores().nonces.claim(xy, 'f', 'n', 1, 1_000)).toBe(true);
     expect(await stores().nonces.claim(x, 'CERT#f', 'n', 1, 1_000)).toBe(true);
     expect(await stores().nonces.claim(`${x}#CERT#f`, '', 'n', 1, 1_000)).toBe(true);

@@ -11,12 +11,17 @@ const T0 = Date.UTC(2025, 10, 26, 10, 0, 0);
 const HOUR = 3_600_000;
 
 const stores = () => Array.from({ length: 4 }, () => new DynamoVelocityStore(env().doc, env().tableNames));
-const request = (tenantId: string, overrides: Partial<VelocityRequest> = {}): VelocityRequest => ({
-  tenantId,
-  fingerprint: fingerprintOf('cert'),
-  at: T0,
-  ...overrides,
-});
+/** One level (the certificate itself), as most of these tests need: the store's single-certificate behaviour. */
+type OneLevel = { at?: number; amount?: number; maxTransactionsPerHour?: number; maxDailyVolume?: number };
+const request = (tenantId: string, overrides: OneLevel = {}): VelocityRequest => {
+  const { at = T0, amount, ...limits } = overrides;
+  return {
+    tenantId,
+    at,
+    ...(amount === undefined ? {} : { amount }),
+    levels: [{ fingerprint: fingerprintOf('cert'), ...limits }],
+  };
+};
 
 async function dayVolume(tenantId: string, at: number): Promise<number | undefined> {
   const out = await env().doc.send(
@@ -74,6 +79,7 @@ describe('DynamoVelocityStore against dynalite', () => {
     expect(await store.consume(request(tenant, { ...limit, at: T0 + 70 * 60_000 }))).toEqual({
       ok: false,
       limit: 'maxTransactionsPerHour',
+      fingerprint: fingerprintOf('cert'),
     });
     // 11:52: the 10:50 transaction has left the window (the oldest minute counts whole, so one minute of slack).
     expect(await store.consume(request(tenant, { ...limit, at: T0 + 112 * 60_000 }))).toEqual({ ok: true });
@@ -87,11 +93,13 @@ describe('DynamoVelocityStore against dynalite', () => {
     expect(await store.consume(request(tenant, { ...limits, amount: 20 }))).toEqual({
       ok: false,
       limit: 'maxDailyVolume',
+      fingerprint: fingerprintOf('cert'),
     });
     expect(await store.consume(request(tenant, { ...limits, amount: 10 }))).toEqual({ ok: true });
     expect(await store.consume(request(tenant, { ...limits, amount: 0 }))).toEqual({
       ok: false,
       limit: 'maxTransactionsPerHour',
+      fingerprint: fingerprintOf('cert'),
     });
     expect(await dayVolume(tenant, T0)).toBe(100);
   });
@@ -104,6 +112,7 @@ describe('DynamoVelocityStore against dynalite', () => {
     expect(await store.consume(request(tenant, { amount: 0.01, maxDailyVolume: 0.3 }))).toEqual({
       ok: false,
       limit: 'maxDailyVolume',
+      fingerprint: fingerprintOf('cert'),
     });
   });
 
@@ -127,6 +136,7 @@ describe('DynamoVelocityStore against dynalite', () => {
       expect(await store.consume(request(tenant, { amount, maxDailyVolume: 100 }))).toEqual({
         ok: false,
         limit: 'maxDailyVolume',
+        fingerprint: fingerprintOf('cert'),
       });
     }
     expect(await dayVolume(tenant, T0)).toBeUndefined();
@@ -228,10 +238,12 @@ describe('DynamoVelocityStore with both limits in one UpdateItem', () => {
     expect(await store.consume(request(tenant, { ...limits, amount: 5 }))).toEqual({
       ok: false,
       limit: 'maxTransactionsPerHour',
+      fingerprint: fingerprintOf('cert'),
     });
     expect(await store.consume(request(tenant, { ...limits, amount: 50 }))).toEqual({
       ok: false,
       limit: 'maxTransactionsPerHour',
+      fingerprint: fingerprintOf('cert'),
     });
     expect(await dayVolume(tenant, T0)).toBe(8);
   });
@@ -264,6 +276,7 @@ describe('DynamoVelocityStore with amounts off the 38-digit grid', () => {
     await expect(store.consume(request(tenant, { amount, maxDailyVolume }))).resolves.toEqual({
       ok: false,
       limit: 'maxDailyVolume',
+      fingerprint: fingerprintOf('cert'),
     });
     expect(await dayVolume(tenant, T0)).toBeUndefined();
   });
@@ -279,7 +292,7 @@ describe('DynamoVelocityStore with amounts off the 38-digit grid', () => {
     expect(await dayVolume(tenant, T0)).toBe(0.370370367);
     await expect(
       store.consume(request(tenant, { at: T0 + 5, amount: 99_999_999_999_999_980_000, maxDailyVolume: 1e30 })),
-    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume' });
+    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume', fingerprint: fingerprintOf('cert') });
   });
 
   it('refuses every spend under a legacy limit it cannot enforce exactly (too many decimals)', async () => {
@@ -288,6 +301,7 @@ describe('DynamoVelocityStore with amounts off the 38-digit grid', () => {
     await expect(store.consume(request(tenant, { amount: 0, maxDailyVolume: 1.5e-19 }))).resolves.toEqual({
       ok: false,
       limit: 'maxDailyVolume',
+      fingerprint: fingerprintOf('cert'),
     });
   });
 
@@ -306,7 +320,7 @@ describe('DynamoVelocityStore with amounts off the 38-digit grid', () => {
     // 99999999999999980000 − 99999999999999970000.000000000000000001 < 10000: refused, exactly.
     await expect(
       store.consume(request(tenant, { at: T0 + 2, amount: 10_000, maxDailyVolume: limit })),
-    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume' });
+    ).resolves.toEqual({ ok: false, limit: 'maxDailyVolume', fingerprint: fingerprintOf('cert') });
     await expect(store.consume(request(tenant, { at: T0 + 3, amount: 9_999, maxDailyVolume: limit }))).resolves.toEqual(
       { ok: true },
     );

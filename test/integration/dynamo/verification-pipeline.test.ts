@@ -9,6 +9,7 @@ import { MemoryActionStream, MemoryRiskReader } from '../../../src/adapters/memo
 import { signedBytes } from '../../../src/core/envelope/schema.js';
 import type { CertificateRecord, SignedEnvelope } from '../../../src/core/model.js';
 import { ActionVerifier } from '../../../src/core/verification/action-verifier.js';
+import { scopedCertificatePem } from '../../support/scoped-certificate.js';
 import { concurrently, freshTenant, TestClock, useEmulators } from '../support/emulators.js';
 import { agentRecord } from '../support/records.js';
 
@@ -17,16 +18,19 @@ const T0 = 1_764_190_000_000;
 const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const publicKeyPem = pair.publicKey.export({ format: 'pem', type: 'spki' }) as string;
 
+const SCOPE = { allowedActions: ['charge'], currency: 'EUR' };
+const SCOPED_PEM = scopedCertificatePem(SCOPE);
+
 function record(tenantId: string, parent?: CertificateRecord): CertificateRecord {
   return {
     tenantId,
     fingerprint: `sha256:${createHash('sha256').update(randomBytes(16)).digest('hex')}`,
     serialNumber: randomBytes(16).toString('hex'),
     agentId: 'agent-1',
-    pem: '',
+    pem: SCOPED_PEM,
     publicKeyPem,
     publicKeyAlgorithm: 'ECDSA_P256',
-    scope: { allowedActions: ['charge'], currency: 'EUR' },
+    scope: SCOPE,
     notBefore: T0 - 86_400_000,
     notAfter: T0 + 86_400_000,
     ancestors: parent ? [...parent.ancestors, parent.fingerprint] : [],
@@ -92,10 +96,14 @@ async function requestsDuring(task: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('ActionVerifier on DynamoDB (dynalite)', () => {
-  it('warm: 3 requests per verification (one state BatchGetItem, nonce PutItem, ledger PutItem); cold: 4', async () => {
+  it('warm: 3 requests per verification (one state BatchGetItem, nonce PutItem, ledger PutItem); cold: 6', async () => {
     const { code } = await pipeline();
+    // Cold: the certificate, then its ancestors (BatchGetItem) and its agent's chain (one GetItem per agent) for the
+    // facts cache, then the state read.
     expect(await requestsDuring(async () => expect(await code()).toBe(true))).toEqual([
       'BatchGetItem',
+      'BatchGetItem',
+      'GetItem',
       'GetItem',
       'PutItem',
       'PutItem',

@@ -1,5 +1,5 @@
 /**
- * `readVerificationState` (one BatchGetItem of the certificates' and the agent's status in the single registry table)
+ * `readVerificationState` (one BatchGetItem of the certificates' and the agents' state in the single registry table)
  * against dynalite, and the coalescing rule: concurrent requests share reads, never answers.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -29,37 +29,54 @@ async function registry() {
 }
 
 describe('DynamoCertificateStore.readVerificationState against dynalite', () => {
-  it('returns exactly the mutable state: certificate statuses and the agent status, mode and threshold', async () => {
-    const { tenant, certificates, root, leaf } = await registry();
-    const state = await certificates.readVerificationState(
-      tenant,
-      [leaf.fingerprint, root.fingerprint, fingerprintOf('unknown'), leaf.fingerprint],
-      'agent-1',
-    );
+  it('returns exactly the mutable state: certificate statuses, every agent’s status and settings', async () => {
+    const { tenant, certificates, agents, root, leaf } = await registry();
+    await agents.create(agentRecord(tenant, 'agent-0', { mode: 'observe', warningThreshold: 0.5 }));
+    const state = await certificates.readVerificationState(tenant, {
+      fingerprints: [leaf.fingerprint, root.fingerprint, fingerprintOf('unknown'), leaf.fingerprint],
+      agentIds: ['agent-1', 'agent-0', 'a_unknown', 'agent-1'],
+    });
     expect(state.certificates.sort((a, b) => a.fingerprint.localeCompare(b.fingerprint))).toEqual(
       [
         { tenantId: tenant, fingerprint: leaf.fingerprint, status: 'active' },
         { tenantId: tenant, fingerprint: root.fingerprint, status: 'active' },
       ].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
     );
-    expect(state.agent).toEqual({
-      tenantId: tenant,
-      id: 'agent-1',
-      status: 'active',
-      mode: 'enforce',
-      anomalyThreshold: 0.7,
-    });
+    expect(state.agents.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      {
+        tenantId: tenant,
+        id: 'agent-0',
+        status: 'active',
+        mode: 'observe',
+        warningThreshold: 0.5,
+        anomalyThreshold: 0.85,
+      },
+      {
+        tenantId: tenant,
+        id: 'agent-1',
+        status: 'active',
+        mode: 'enforce',
+        warningThreshold: 0.6,
+        anomalyThreshold: 0.7,
+      },
+    ]);
   });
 
   it('sees a revocation and a suspension at once, and nothing of another tenant', async () => {
     const { tenant, certificates, agents, root, leaf } = await registry();
     await certificates.revoke(tenant, root.fingerprint, 'keyCompromise', 1);
     await agents.update(tenant, 'agent-1', { status: 'suspended' });
-    const state = await certificates.readVerificationState(tenant, [leaf.fingerprint, root.fingerprint], 'agent-1');
+    const state = await certificates.readVerificationState(tenant, {
+      fingerprints: [leaf.fingerprint, root.fingerprint],
+      agentIds: ['agent-1'],
+    });
     expect(state.certificates.find((c) => c.fingerprint === root.fingerprint)?.status).toBe('revoked');
-    expect(state.agent?.status).toBe('suspended');
-    const elsewhere = await certificates.readVerificationState(freshTenant(), [leaf.fingerprint], 'agent-1');
-    expect(elsewhere).toEqual({ certificates: [], agent: undefined });
+    expect(state.agents.find((a) => a.id === 'agent-1')?.status).toBe('suspended');
+    const elsewhere = await certificates.readVerificationState(freshTenant(), {
+      fingerprints: [leaf.fingerprint],
+      agentIds: ['agent-1'],
+    });
+    expect(elsewhere).toEqual({ certificates: [], agents: [] });
   });
 
   it('concurrent reads share BatchGetItems and each gets only its own keys', async () => {
@@ -74,7 +91,7 @@ describe('DynamoCertificateStore.readVerificationState against dynalite', () => 
     const reader = new VerificationStateReader(counting, env().tableNames.registry);
     const states = await concurrently(30, (i) => {
       const w = worlds[i % worlds.length]!;
-      return reader.read(w.tenant, [w.leaf.fingerprint, w.root.fingerprint], 'agent-1');
+      return reader.read(w.tenant, { fingerprints: [w.leaf.fingerprint, w.root.fingerprint], agentIds: ['agent-1'] });
     });
     states.forEach((state, i) => {
       const w = worlds[i % worlds.length]!;
@@ -82,7 +99,7 @@ describe('DynamoCertificateStore.readVerificationState against dynalite', () => 
         [w.leaf.fingerprint, w.root.fingerprint].sort(),
       );
       expect(state.certificates.every((c) => c.tenantId === w.tenant)).toBe(true);
-      expect(state.agent?.tenantId).toBe(w.tenant);
+      expect(state.agents.map((a) => a.tenantId)).toEqual([w.tenant]);
     });
     expect(batchGets).toBeLessThan(30);
     expect(batchGets).toBeGreaterThanOrEqual(1);
@@ -113,11 +130,11 @@ describe('VerificationStateReader coalescing never reuses an answer across time'
     const { doc, calls } = manualClient();
     const reader = new VerificationStateReader(doc, 'registry');
     const fp = fingerprintOf('cert');
-    const first = reader.read('t', [fp], 'a');
+    const first = reader.read('t', { fingerprints: [fp], agentIds: ['a'] });
     await settle();
     expect(calls).toHaveLength(1);
-    const second = reader.read('t', [fp], 'a'); // arrives while the first read is in flight
-    const third = reader.read('t', [fp], 'a');
+    const second = reader.read('t', { fingerprints: [fp], agentIds: ['a'] }); // arrives while the first read is in flight
+    const third = reader.read('t', { fingerprints: [fp], agentIds: ['a'] });
     await settle();
     expect(calls).toHaveLength(1); // queued, not attached to the in-flight read
     const certItem = (status: string) => ({
@@ -140,17 +157,20 @@ describe('VerificationStateReader coalescing never reuses an answer across time'
   it('a failed read fails every request in it with a DependencyError, and the next read works', async () => {
     const { doc, calls } = manualClient();
     const reader = new VerificationStateReader(doc, 'registry');
-    const first = reader.read('t', [fingerprintOf('x')], 'a');
+    const first = reader.read('t', { fingerprints: [fingerprintOf('x')], agentIds: ['a'] });
     await settle();
-    const queued = [reader.read('t', [fingerprintOf('y')], 'a'), reader.read('t', [fingerprintOf('z')], 'b')];
+    const queued = [
+      reader.read('t', { fingerprints: [fingerprintOf('y')], agentIds: ['a'] }),
+      reader.read('t', { fingerprints: [fingerprintOf('z')], agentIds: ['b'] }),
+    ];
     calls[0]!.answer([]);
     await first;
     await settle();
     calls[1]!.fail(new Error('socket hang up'));
     for (const pending of queued) await expect(pending).rejects.toBeInstanceOf(DependencyError);
-    const later = reader.read('t', [fingerprintOf('x')], 'a');
+    const later = reader.read('t', { fingerprints: [fingerprintOf('x')], agentIds: ['a'] });
     await settle();
     calls[2]!.answer([]);
-    expect(await later).toEqual({ certificates: [], agent: undefined });
+    expect(await later).toEqual({ certificates: [], agents: [] });
   });
 });

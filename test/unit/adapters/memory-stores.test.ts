@@ -66,11 +66,19 @@ describe('memory stores: tenant isolation with separator characters in ids', () 
 describe('memory velocity store: fail closed like the DynamoDB store', () => {
   it('refuses a negative or non-finite amount under a day limit instead of refunding volume', async () => {
     const store = new MemoryVelocityStore();
-    const base = { tenantId: 't', fingerprint: 'f', at: 1_000, maxDailyVolume: 100 };
+    const base = { tenantId: 't', at: 1_000, levels: [{ fingerprint: 'f', maxDailyVolume: 100 }] };
     expect(await store.consume({ ...base, amount: 100 })).toEqual({ ok: true });
     for (const amount of [-50, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(await store.consume({ ...base, amount })).toEqual({ ok: false, limit: 'maxDailyVolume' });
+      expect(await store.consume({ ...base, amount })).toEqual({
+        ok: false,
+        limit: 'maxDailyVolume',
+        fingerprint: 'f',
+      });
     }
-    expect(await store.consume({ ...base, amount: 1 })).toEqual({ ok: false, limit: 'maxDailyVolume' });
+    expect(await store.consume({ ...base, amount: 1 })).toEqual({
+      ok: false,
+      limit: 'maxDailyVolume',
+      fingerprint: 'f',
+    });
   });
 });

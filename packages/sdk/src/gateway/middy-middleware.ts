@@ -4,6 +4,7 @@
  * unverified action. A verified agent is on `request.internal.kakunin` and on the handler's `context.kakunin`.
  */
 import type { MiddlewareObj, Request } from '@middy/core';
+import { callerOrigin } from './caller-origin.js';
 import { type GatewayOptions, GatewayVerifier, type VerifiedAgent } from './verify-request.js';
 
 interface HttpEventLike {
@@ -43,7 +44,7 @@ export function kakuninMiddy(options: MiddyGatewayOptions): MiddlewareObj {
       body,
       header: header(event, verifier.headerName),
       certificateHeader: header(event, verifier.certificateHeaderName),
-      origin: { ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) },
+      origin: callerOrigin(ip, userAgent),
       expectedAction: typeof options.action === 'function' ? options.action(event) : options.action,
     });
     if (outcome.ok) {

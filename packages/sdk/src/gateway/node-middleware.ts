@@ -8,6 +8,7 @@
  * framework computed it (its trust-proxy setting decides whether X-Forwarded-For counts), else the socket's address.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callerOrigin } from './caller-origin.js';
 import { type GatewayOptions, GatewayVerifier, type VerifiedAgent } from './verify-request.js';
 
 export interface NodeGatewayOptions extends GatewayOptions {
@@ -25,15 +26,13 @@ export function kakuninGateway(
   const verifier = new GatewayVerifier(options);
   return (req, res, next) => {
     const request = req as KakuninRequest;
-    const userAgent = req.headers['user-agent'];
-    const ip = request.ip ?? req.socket?.remoteAddress;
     const expectedAction = typeof options.action === 'function' ? options.action(req) : options.action;
     verifier
       .verify({
         body: request.body,
         header: req.headers[verifier.headerName],
         certificateHeader: req.headers[verifier.certificateHeaderName],
-        origin: { ...(ip === undefined ? {} : { ip }), ...(userAgent === undefined ? {} : { userAgent }) },
+        origin: callerOrigin(request.ip ?? req.socket?.remoteAddress, req.headers['user-agent']),
         expectedAction,
       })
       .then((outcome) => {

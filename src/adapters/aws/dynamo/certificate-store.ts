@@ -11,7 +11,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KakuninError, notFound } from '../../../core/errors.js';
 import type { CertificateRecord, RevocationReason } from '../../../core/model.js';
-import type { CertificateStore, RevocationResult, VerificationState } from '../../../ports.js';
+import type { CertificateStore, RevocationResult, VerificationState, VerificationStateKeys } from '../../../ports.js';
 import { batchGetAll } from './batch-get.js';
 import {
   call,
@@ -78,11 +78,11 @@ export class DynamoCertificateStore implements CertificateStore {
   }
 
   /**
-   * One BatchGetItem of the certificates' and the agent's status (single table), shared with concurrent requests of
+   * One BatchGetItem of the certificates' and the agents' state (single table), shared with concurrent requests of
    * this process that arrived before it was issued; see verification-state.ts.
    */
-  readVerificationState(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
-    return this.stateReader.read(tenantId, fingerprints, agentId);
+  readVerificationState(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState> {
+    return this.stateReader.read(tenantId, keys);
   }
 
   async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, at: number): Promise<RevocationResult> {

@@ -1,23 +1,30 @@
 /**
- * Velocity limits in the counters table, atomic without transactions (docs/data-model.md, "Velocity").
+ * Hierarchical velocity budgets in the counters table, atomic without transactions (docs/adr/0005, docs/data-model.md
+ * "Velocity"). A request names one level per certificate of the chain that declares a limit, root first; it passes only
+ * if every level has room, and then it has consumed at every level.
  *
- * One item per certificate (sk = VELOCITY) holds both windows, so a request that declares both limits costs ONE
- * UpdateItem in the common case:
- * - Sliding hour: per-minute counts `m<minute>`. A request ADDs 1 to its minute and gets the whole item back in the
- *   same atomic UpdateItem; the k-th concurrent increment therefore sees a sum of at least k, so no more than `limit`
- *   requests can ever see a sum ≤ limit. A request that sees more than the limit takes its increment (and its volume)
- *   back. The window counts 61 whole minutes (the oldest one partially outside the hour): it can only over-count.
+ * Reserve, then release on refusal: the levels are reserved one after the other in the order given (root → leaf, the
+ * same order for every request, so concurrent requests meet at the shared ancestors first), each with ONE UpdateItem
+ * on that certificate's item (sk = VELOCITY):
+ * - Sliding hour: per-minute counts `m<minute>`. The update ADDs 1 to its minute and returns the whole item; the k-th
+ *   concurrent increment therefore sees a sum of at least k, so no more than `limit` requests can ever see a sum
+ *   ≤ limit. A level whose sum exceeds the limit is refused. The window counts 61 whole minutes (the oldest one
+ *   partially outside the hour): it can only over-count.
  * - UTC day: volume `v<yyyy-mm-dd>`; the same UpdateItem ADDs the amount conditional on the old volume being
- *   ≤ limit − amount (computed exactly in decimal). A refused condition writes nothing at all (neither the minute nor
- *   the volume), so a request refused by the day consumes nothing.
- * Limits are reported hour first: when the day refuses and an hour limit is declared, one consistent GetItem decides
- * whether the hour would have refused too (it only chooses which limit the refusal names).
- * A crash or a failed take-back can leave an increment in place, which only over-counts (fail closed).
+ *   ≤ limit − amount (computed exactly in decimal). A refused condition writes nothing at that level.
+ * When a level refuses, every level reserved before it (and the refused level's own hour increment) is released with
+ * an ADD of the negation; `release` does the same for a request that passed but whose verification failed later. A
+ * reservation is visible to concurrent requests until it is released, so contention can refuse a request that would
+ * have fitted (fail closed), never let one through that does not: no counter ever exceeds its limit.
+ * Limits are reported hour first within the refusing level: when the day refuses and an hour limit is declared, one
+ * consistent GetItem decides whether the hour would have refused too (it only chooses which limit the refusal names).
+ * A crash between reserve and release leaves the reservation in place, an over-count that heals by itself: an hour
+ * increment leaves the window within 61 minutes, a day volume at the end of the UTC day (docs/adr/0005).
  */
 import { type DynamoDBDocumentClient, GetCommand, NumberValue, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { invalidRequest } from '../../../core/errors.js';
 import { enforceableDayLimit, isCountableAmount } from '../../../core/scope/amount-bounds.js';
-import type { VelocityRequest, VelocityResult, VelocityStore } from '../../../ports.js';
+import type { VelocityLevel, VelocityRequest, VelocityResult, VelocityStore } from '../../../ports.js';
 import { call, isConditionalFailure, key, toDependencyError } from './dynamo-support.js';
 import { exactDecimal, exactDifference } from './exact-decimal.js';
 import type { TableNames } from './tables.js';
@@ -34,7 +41,9 @@ export const VELOCITY_SK = 'VELOCITY';
 
 const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
 
+/** One level's write: what it adds, under which limits. */
 interface Step {
+  fingerprint: string;
   counterKey: string;
   minute: number;
   at: number;
@@ -42,7 +51,11 @@ interface Step {
   /** The amount added to the day's volume, when a day limit applies and the amount is positive. */
   volume: number | undefined;
   dayLimit: number | undefined;
+  /** The amount cannot fit this level's day limit at all (negative, non-finite or over the limit). */
+  amountUnfit: boolean;
 }
+
+type Refusal = Extract<VelocityResult, { ok: false }>;
 
 export class DynamoVelocityStore implements VelocityStore {
   constructor(
@@ -51,50 +64,87 @@ export class DynamoVelocityStore implements VelocityStore {
   ) {}
 
   async consume(request: VelocityRequest): Promise<VelocityResult> {
-    if (!Number.isFinite(request.at)) throw invalidRequest('invalid verification time');
-    const hourLimit = request.maxTransactionsPerHour;
-    // A limit from a certificate issued before the amount bounds is enforced on the grid, or not at all (fail closed).
-    const dayLimit =
-      request.maxDailyVolume === undefined ? undefined : (enforceableDayLimit(request.maxDailyVolume) ?? -1);
-    const amount = request.amount;
-    // A negative, non-finite, off-grid or oversized amount can never fit (and a negative one would "refund" volume):
-    // off the grid, the exact running sum could exceed the 38 digits DynamoDB holds.
-    const amountUnfit =
-      dayLimit !== undefined &&
-      amount !== undefined &&
-      !(Number.isFinite(amount) && amount >= 0 && amount <= dayLimit && isCountableAmount(amount));
-    const step: Step = {
-      counterKey: key('VEL', request.tenantId, request.fingerprint),
-      minute: Math.floor(request.at / MINUTE_MS),
-      at: request.at,
-      hourLimit,
-      volume: !amountUnfit && dayLimit !== undefined && amount !== undefined && amount > 0 ? amount : undefined,
-      dayLimit,
-    };
-    if (amountUnfit) {
-      // Hour first: report the hour if it would refuse too; either way nothing stays consumed.
-      if (hourLimit !== undefined && (await this.hourWouldRefuse(step))) {
-        return { ok: false, limit: 'maxTransactionsPerHour' };
-      }
-      return { ok: false, limit: 'maxDailyVolume' };
+    const steps = this.steps(request);
+    // An amount that can never fit a level is refused before anything is written anywhere.
+    for (const step of steps) {
+      if (step.amountUnfit) return this.dayRefusal(step);
     }
-    if (hourLimit === undefined && step.volume === undefined) return { ok: true };
+    const reserved: Step[] = [];
+    for (const step of steps) {
+      let refusal: Refusal | undefined;
+      try {
+        refusal = await this.reserve(step);
+      } catch (error) {
+        // The outcome of this level's write is unknown (it may have applied): release what is known to be held, and
+        // fail closed. An applied but unreported write stays as an over-count (docs/adr/0005).
+        await this.releaseAll(reserved);
+        throw error;
+      }
+      if (refusal !== undefined) {
+        await this.releaseAll(reserved);
+        return refusal;
+      }
+      reserved.push(step);
+    }
+    return { ok: true };
+  }
+
+  async release(request: VelocityRequest): Promise<void> {
+    const steps = this.steps(request).filter((step) => !step.amountUnfit);
+    await this.releaseAll(steps);
+  }
+
+  private steps(request: VelocityRequest): Step[] {
+    if (!Number.isFinite(request.at)) throw invalidRequest('invalid verification time');
+    const amount = request.amount;
+    return request.levels
+      .map((level: VelocityLevel): Step => {
+        // A limit from a certificate issued before the amount bounds is enforced on the grid, or not at all (fail closed).
+        const dayLimit =
+          level.maxDailyVolume === undefined ? undefined : (enforceableDayLimit(level.maxDailyVolume) ?? -1);
+        // A negative, non-finite, off-grid or oversized amount can never fit (and a negative one would "refund"
+        // volume): off the grid, the exact running sum could exceed the 38 digits DynamoDB holds.
+        const amountUnfit =
+          dayLimit !== undefined &&
+          amount !== undefined &&
+          !(Number.isFinite(amount) && amount >= 0 && amount <= dayLimit && isCountableAmount(amount));
+        return {
+          fingerprint: level.fingerprint,
+          counterKey: key('VEL', request.tenantId, level.fingerprint),
+          minute: Math.floor(request.at / MINUTE_MS),
+          at: request.at,
+          hourLimit: level.maxTransactionsPerHour,
+          volume: !amountUnfit && dayLimit !== undefined && amount !== undefined && amount > 0 ? amount : undefined,
+          dayLimit,
+          amountUnfit,
+        };
+      })
+      .filter((step) => step.hourLimit !== undefined || step.volume !== undefined || step.amountUnfit);
+  }
+
+  /** Reserves one level; a refusal leaves this level as it was. */
+  private async reserve(step: Step): Promise<Refusal | undefined> {
     let seen: number | undefined;
     try {
       seen = await this.update(step);
     } catch (error) {
       if (!isConditionalFailure(error)) throw toDependencyError('velocity consume', error);
-      // Only the day's condition can fail; nothing was written.
-      if (hourLimit !== undefined && (await this.hourWouldRefuse(step))) {
-        return { ok: false, limit: 'maxTransactionsPerHour' };
-      }
-      return { ok: false, limit: 'maxDailyVolume' };
+      // Only the day's condition can fail; nothing was written at this level.
+      return this.dayRefusal(step);
     }
-    if (hourLimit !== undefined && !(seen !== undefined && seen <= hourLimit)) {
+    if (step.hourLimit !== undefined && !(seen !== undefined && seen <= step.hourLimit)) {
       await this.takeBack(step);
-      return { ok: false, limit: 'maxTransactionsPerHour' };
+      return { ok: false, limit: 'maxTransactionsPerHour', fingerprint: step.fingerprint };
     }
-    return { ok: true };
+    return undefined;
+  }
+
+  /** The day refuses at `step`: name the hour instead when it would refuse too (hour first). Writes nothing. */
+  private async dayRefusal(step: Step): Promise<Refusal> {
+    if (step.hourLimit !== undefined && (await this.hourWouldRefuse(step))) {
+      return { ok: false, limit: 'maxTransactionsPerHour', fingerprint: step.fingerprint };
+    }
+    return { ok: false, limit: 'maxDailyVolume', fingerprint: step.fingerprint };
   }
 
   /**
@@ -174,25 +224,36 @@ export class DynamoVelocityStore implements VelocityStore {
     }
   }
 
+  /** Releases every reserved level, in parallel (each is an independent item). */
+  private async releaseAll(steps: readonly Step[]): Promise<void> {
+    await Promise.all(steps.map((step) => this.takeBack(step)));
+  }
+
   /**
-   * Takes back a refused request's minute and volume. Best effort: if this fails the counts stay too high until the
-   * minute leaves the window / the day ends (fail closed: later requests may be refused early, never let through).
+   * Takes back one level's minute and volume. Best effort: if this fails the counts stay too high until the minute
+   * leaves the window / the day ends (fail closed: later requests may be refused early, never let through).
    */
   private async takeBack(step: Step): Promise<void> {
-    const names: Record<string, string> = { '#m': `m${step.minute}` };
-    const values: Record<string, unknown> = { ':minusOne': -1 };
-    let expression = 'ADD #m :minusOne';
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    if (step.hourLimit !== undefined) {
+      names['#m'] = `m${step.minute}`;
+      values[':minusOne'] = -1;
+      adds.push('#m :minusOne');
+    }
     if (step.volume !== undefined) {
       names['#v'] = `v${dayOf(step.at)}`;
       values[':minusAmount'] = new NumberValue(`-${exactDecimal(step.volume)}`);
-      expression += ', #v :minusAmount';
+      adds.push('#v :minusAmount');
     }
+    if (adds.length === 0) return;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tables.counters,
           Key: { pk: step.counterKey, sk: VELOCITY_SK },
-          UpdateExpression: expression,
+          UpdateExpression: `ADD ${adds.join(', ')}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),

@@ -1,7 +1,7 @@
 /**
  * `CertificateStore.readVerificationState` for the single-table registry: certificates (pk = CERT#<tenant>#<fp>) and
- * agents (pk = AGENT#<tenant>#<id>) live in the same table, so the status of a certificate, of all its ancestors and
- * of its agent is ONE strongly consistent BatchGetItem (chunked at 100 keys, UnprocessedKeys retried; a key still
+ * agents (pk = AGENT#<tenant>#<id>) live in the same table, so the status of a certificate, of all its ancestors, of
+ * its agent and of every ancestor agent (with their monitoring settings) is ONE strongly consistent BatchGetItem (chunked at 100 keys, UnprocessedKeys retried; a key still
  * unprocessed fails the whole read with a DependencyError, because a partial answer could hide a revocation).
  * The projection reads only the mutable fields the verifier needs, so the answer stays small whatever the scope or
  * metadata hold. Values of an unexpected type are passed through as they are: the verifier treats anything but
@@ -9,7 +9,7 @@
  * (`VerificationStateReader`), never answers.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { VerificationState } from '../../../ports.js';
+import type { AgentState, VerificationState, VerificationStateKeys } from '../../../ports.js';
 import { batchGetAll, type Projection } from './batch-get.js';
 import { key } from './dynamo-support.js';
 
@@ -17,7 +17,8 @@ const CERT_SK = 'CERT';
 const AGENT_SK = 'AGENT';
 
 const PROJECTION: Projection = {
-  expression: '#pk, #sk, #tenantId, #fingerprint, #status, #id, #mode, #anomalyThreshold',
+  expression:
+    '#pk, #sk, #tenantId, #fingerprint, #status, #id, #mode, #warningThreshold, #anomalyThreshold, #parentAgentId',
   names: {
     '#pk': 'pk',
     '#sk': 'sk',
@@ -26,7 +27,9 @@ const PROJECTION: Projection = {
     '#status': 'status',
     '#id': 'id',
     '#mode': 'mode',
+    '#warningThreshold': 'warningThreshold',
     '#anomalyThreshold': 'anomalyThreshold',
+    '#parentAgentId': 'parentAgentId',
   },
 };
 
@@ -36,7 +39,7 @@ const MAX_KEYS_PER_READ = 100;
 interface Pending {
   tenantId: string;
   certPks: Set<string>;
-  agentPk: string;
+  agentPks: Set<string>;
   resolve(state: VerificationState): void;
   reject(error: unknown): void;
 }
@@ -57,12 +60,12 @@ export class VerificationStateReader {
     private readonly registryTable: string,
   ) {}
 
-  read(tenantId: string, fingerprints: string[], agentId: string): Promise<VerificationState> {
+  read(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState> {
     return new Promise((resolve, reject) => {
       this.queue.push({
         tenantId,
-        certPks: new Set(fingerprints.map((fp) => key('CERT', tenantId, fp))),
-        agentPk: key('AGENT', tenantId, agentId),
+        certPks: new Set(keys.fingerprints.map((fp) => key('CERT', tenantId, fp))),
+        agentPks: new Set(keys.agentIds.map((id) => key('AGENT', tenantId, id))),
         resolve,
         reject,
       });
@@ -84,7 +87,7 @@ export class VerificationStateReader {
     const keys = new Set<string>();
     let count = 0;
     for (const pending of this.queue) {
-      const added = [...pending.certPks, pending.agentPk].filter((pk) => !keys.has(pk));
+      const added = [...pending.certPks, ...pending.agentPks].filter((pk) => !keys.has(pk));
       if (count > 0 && keys.size + added.length > MAX_KEYS_PER_READ) break;
       for (const pk of added) keys.add(pk);
       count += 1;
@@ -96,7 +99,7 @@ export class VerificationStateReader {
     const keys = new Map<string, Record<string, string>>();
     for (const pending of batch) {
       for (const pk of pending.certPks) keys.set(pk, { pk, sk: CERT_SK });
-      keys.set(pending.agentPk, { pk: pending.agentPk, sk: AGENT_SK });
+      for (const pk of pending.agentPks) keys.set(pk, { pk, sk: AGENT_SK });
     }
     let items: Record<string, unknown>[];
     try {
@@ -112,7 +115,7 @@ export class VerificationStateReader {
 
 /** Picks one request's items by the exact keys it asked for, so no other item can stand in for one it needs. */
 function stateFor(pending: Pending, byKey: Map<string, Record<string, unknown>>): VerificationState {
-  const state: VerificationState = { certificates: [], agent: undefined };
+  const state: VerificationState = { certificates: [], agents: [] };
   for (const pk of pending.certPks) {
     const item = byKey.get(`${CERT_SK}\u0000${pk}`);
     if (item === undefined) continue;
@@ -122,15 +125,19 @@ function stateFor(pending: Pending, byKey: Map<string, Record<string, unknown>>)
       status: item.status as 'active' | 'revoked',
     });
   }
-  const agent = byKey.get(`${AGENT_SK}\u0000${pending.agentPk}`);
-  if (agent !== undefined) {
-    state.agent = {
+  for (const pk of pending.agentPks) {
+    const agent = byKey.get(`${AGENT_SK}\u0000${pk}`);
+    if (agent === undefined) continue;
+    const read: AgentState = {
       tenantId: agent.tenantId as string,
       id: agent.id as string,
       status: agent.status as 'active' | 'suspended',
       mode: agent.mode as 'observe' | 'enforce',
+      warningThreshold: agent.warningThreshold as number,
       anomalyThreshold: agent.anomalyThreshold as number,
     };
+    if (typeof agent.parentAgentId === 'string') read.parentAgentId = agent.parentAgentId;
+    state.agents.push(read);
   }
   return state;
 }

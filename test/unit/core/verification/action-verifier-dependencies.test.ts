@@ -103,10 +103,12 @@ describe('ActionVerifier: success', () => {
     const root = await world.certificate();
     const middle = await world.certificate({ parent: root });
     const leaf = await world.certificate({ parent: middle });
-    const getMany = vi.spyOn(world.certificates, 'getMany');
+    const readState = vi.spyOn(world.certificates, 'readVerificationState');
     expect((await world.verifier.verify(TENANT, world.envelope(leaf))).verified).toBe(true);
-    expect(getMany).toHaveBeenCalledTimes(1);
-    expect(getMany.mock.calls[0]?.[1].sort()).toEqual([root.fingerprint, middle.fingerprint].sort());
+    expect(readState).toHaveBeenCalledTimes(1);
+    const keys = readState.mock.calls[0]?.[1];
+    expect(keys?.fingerprints.sort()).toEqual([leaf.fingerprint, root.fingerprint, middle.fingerprint].sort());
+    expect(keys?.agentIds.sort()).toEqual([leaf.agentId, root.agentId, middle.agentId].sort());
     await world.certificates.revoke(TENANT, root.fingerprint, 'keyCompromise', NOW);
     const after = await world.verifier.verify(TENANT, world.envelope(leaf));
     expect(after.verified === false && after.error.code).toBe('CERTIFICATE_REVOKED');
@@ -121,9 +123,8 @@ describe('ActionVerifier: success', () => {
     await world.verifier.verify(TENANT, world.envelope(limited));
     expect(consume).toHaveBeenCalledWith({
       tenantId: TENANT,
-      fingerprint: limited.fingerprint,
       at: NOW,
-      maxTransactionsPerHour: 5,
+      levels: [{ fingerprint: limited.fingerprint, maxTransactionsPerHour: 5 }],
     });
   });
 });

@@ -1,18 +1,19 @@
 /**
- * The hot path with a store that offers `readVerificationState`: immutable certificate facts are cached per process,
- * status is read on every request. These tests warm the cache first, then change the mutable state, and require the
+ * The hot path: immutable certificate and chain facts are cached per process, every status (certificates and agents,
+ * the whole chain) is read on every request by one `readVerificationState`. These tests warm the cache first, then change the mutable state, and require the
  * very next verification to see it.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { MemoryRegistryCertificateStore } from '../../../../src/adapters/memory/memory-stores.js';
+import type { MemoryCertificateStore } from '../../../../src/adapters/memory/memory-stores.js';
 import { DependencyError } from '../../../../src/core/errors.js';
 import type { CertificateRecord } from '../../../../src/core/model.js';
-import { CertificateFactsCache } from '../../../../src/core/verification/certificate-facts.js';
+import { DEFAULT_SCOPE_OID } from '../../../../src/core/scope/scope-extension.js';
+import { CertificateFactsCache, certificateFactsOf } from '../../../../src/core/verification/certificate-facts.js';
 import { NOW, TENANT, World } from './world.js';
 
 async function warmWorld() {
-  const world = new World({}, 'state-reader');
-  const store = world.certificates as MemoryRegistryCertificateStore;
+  const world = new World();
+  const store = world.certificates;
   const root = await world.certificate();
   const middle = await world.certificate({ parent: root });
   const leaf = await world.certificate({ parent: middle });
@@ -36,13 +37,14 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
     for (let i = 0; i < 3; i += 1) expect(await codeOf(world, leaf)).toBe(true);
     expect(get).not.toHaveBeenCalled();
     expect(readState).toHaveBeenCalledTimes(3);
-    const [tenant, fingerprints, agentId] = readState.mock.calls[0]!;
+    const [tenant, keys] = readState.mock.calls[0]!;
     expect(tenant).toBe(TENANT);
-    expect([...fingerprints].sort()).toEqual([leaf.fingerprint, middle.fingerprint, root.fingerprint].sort());
-    expect(agentId).toBe(leaf.agentId);
+    expect([...keys.fingerprints].sort()).toEqual([leaf.fingerprint, middle.fingerprint, root.fingerprint].sort());
+    // The certificate's agent and the agents of both ancestor certificates (each world certificate has its own).
+    expect([...keys.agentIds].sort()).toEqual([leaf.agentId, middle.agentId, root.agentId].sort());
     // getMany/agents.get are called only inside the fake's readVerificationState, never by the verifier itself.
     expect(getMany).toHaveBeenCalledTimes(3);
-    expect(agentGet).toHaveBeenCalledTimes(3);
+    expect(agentGet).toHaveBeenCalledTimes(9);
   });
 
   it.each([
@@ -76,8 +78,8 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
   it('an ancestor missing from the state answer counts as revoked (fail closed)', async () => {
     const { world, store, root, leaf } = await warmWorld();
     const real = store.readVerificationState.bind(store);
-    vi.spyOn(store, 'readVerificationState').mockImplementation(async (...args) => {
-      const state = await real(...args);
+    vi.spyOn(store, 'readVerificationState').mockImplementation(async (tenantId, keys) => {
+      const state = await real(tenantId, keys);
       return { ...state, certificates: state.certificates.filter((c) => c.fingerprint !== root.fingerprint) };
     });
     expect(await codeOf(world, leaf)).toBe('CERTIFICATE_REVOKED');
@@ -86,9 +88,9 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
   it('a missing agent in the state answer counts as suspended (fail closed)', async () => {
     const { world, store, leaf } = await warmWorld();
     const real = store.readVerificationState.bind(store);
-    vi.spyOn(store, 'readVerificationState').mockImplementation(async (...args) => ({
-      ...(await real(...args)),
-      agent: undefined,
+    vi.spyOn(store, 'readVerificationState').mockImplementation(async (tenantId, keys) => ({
+      ...(await real(tenantId, keys)),
+      agents: [],
     }));
     expect(await codeOf(world, leaf)).toBe('AGENT_SUSPENDED');
   });
@@ -96,13 +98,11 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
   it.each([
     [
       'rejects',
-      (s: MemoryRegistryCertificateStore) =>
-        vi.spyOn(s, 'readVerificationState').mockRejectedValue(new Error('timeout')),
+      (s: MemoryCertificateStore) => vi.spyOn(s, 'readVerificationState').mockRejectedValue(new Error('timeout')),
     ],
     [
       'answers garbage',
-      (s: MemoryRegistryCertificateStore) =>
-        vi.spyOn(s, 'readVerificationState').mockResolvedValue(null as unknown as never),
+      (s: MemoryCertificateStore) => vi.spyOn(s, 'readVerificationState').mockResolvedValue(null as unknown as never),
     ],
   ])('a state read that %s → DependencyError, nothing audited or streamed', async (_name, fail) => {
     const { world, store, leaf } = await warmWorld();
@@ -115,8 +115,8 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
   });
 
   it('a state read failure on a cold cache → DependencyError as well', async () => {
-    const world = new World({}, 'state-reader');
-    const store = world.certificates as MemoryRegistryCertificateStore;
+    const world = new World();
+    const store = world.certificates;
     const leaf = await world.certificate();
     vi.spyOn(store, 'readVerificationState').mockRejectedValue(new Error('throttled'));
     await expect(world.verifier.verify(TENANT, world.envelope(leaf))).rejects.toBeInstanceOf(DependencyError);
@@ -125,18 +125,18 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
 
   it('a certificate the state no longer lists is answered as unknown and dropped from the cache', async () => {
     const facts = new CertificateFactsCache();
-    const world = new World({ certificateFacts: facts }, 'state-reader');
-    const store = world.certificates as MemoryRegistryCertificateStore;
+    const world = new World({ certificateFacts: facts });
+    const store = world.certificates;
     const leaf = await world.certificate();
     expect(await codeOf(world, leaf)).toBe(true);
     expect(facts.size).toBe(1);
-    vi.spyOn(store, 'readVerificationState').mockResolvedValue({ certificates: [], agent: undefined });
+    vi.spyOn(store, 'readVerificationState').mockResolvedValue({ certificates: [], agents: [] });
     expect(await codeOf(world, leaf)).toBe('CERTIFICATE_UNKNOWN');
     expect(facts.size).toBe(0);
   });
 
   it('never caches an unknown certificate: one issued after a miss is found', async () => {
-    const world = new World({}, 'state-reader');
+    const world = new World();
     const leaf = await world.certificate({ store: false });
     expect(await codeOf(world, leaf)).toBe('CERTIFICATE_UNKNOWN');
     await world.certificates.put(leaf);
@@ -145,20 +145,29 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
 });
 
 describe('CertificateFactsCache', () => {
-  it('drops the status fields, keys by tenant, and evicts the least recently used', async () => {
-    const world = new World({}, 'state-reader');
+  it('holds no status, keys by tenant, and evicts the least recently used', async () => {
+    const world = new World();
     const [a, b, c] = [await world.certificate(), await world.certificate(), await world.certificate()];
     const cache = new CertificateFactsCache(2);
-    const facts = cache.remember({ ...a, status: 'revoked', revokedAt: NOW, revocationReason: 'superseded' });
-    expect(facts).not.toHaveProperty('status');
-    expect(facts).not.toHaveProperty('revokedAt');
-    expect(Object.isFrozen(facts.scope)).toBe(true);
+    const factsOf = (record: CertificateRecord) => ({
+      certificate: certificateFactsOf(record, DEFAULT_SCOPE_OID),
+      lineage: [],
+      ancestorAgentIds: [],
+    });
+    const facts = cache.remember(
+      TENANT,
+      a.fingerprint,
+      factsOf({ ...a, status: 'revoked', revokedAt: NOW, revocationReason: 'superseded' }),
+    );
+    expect(facts.certificate).not.toHaveProperty('status');
+    expect(facts.certificate).not.toHaveProperty('revokedAt');
+    expect(Object.isFrozen(facts.certificate.scope)).toBe(true);
     expect(cache.get('another-tenant', a.fingerprint)).toBeUndefined();
-    cache.remember(b);
+    cache.remember(TENANT, b.fingerprint, factsOf(b));
     cache.get(TENANT, a.fingerprint);
-    cache.remember(c);
+    cache.remember(TENANT, c.fingerprint, factsOf(c));
     expect(cache.get(TENANT, b.fingerprint)).toBeUndefined();
-    expect(cache.get(TENANT, a.fingerprint)?.fingerprint).toBe(a.fingerprint);
+    expect(cache.get(TENANT, a.fingerprint)?.certificate.fingerprint).toBe(a.fingerprint);
     expect(cache.size).toBe(2);
   });
 });

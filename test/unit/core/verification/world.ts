@@ -1,6 +1,7 @@
 /**
  * Test world for the verification pipeline: in-memory ports, a fixed clock, and certificate records built directly
- * from node:crypto keys (the pipeline reads only the record's SPKI PEM, never the X.509 PEM).
+ * from node:crypto keys. The pipeline reads the record's SPKI PEM for the signature and the scope from the X.509 PEM's
+ * own extension, so each record carries a real certificate with its scope (`scopedCertificatePem`).
  */
 import { constants, createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { MemoryLedger } from '../../../../src/adapters/memory/memory-ledger.js';
@@ -8,7 +9,6 @@ import {
   MemoryAgentStore,
   MemoryCertificateStore,
   MemoryNonceStore,
-  MemoryRegistryCertificateStore,
   MemoryVelocityStore,
 } from '../../../../src/adapters/memory/memory-stores.js';
 import { MemoryActionStream, MemoryRiskReader } from '../../../../src/adapters/memory/memory-streams.js';
@@ -24,6 +24,7 @@ import type {
 } from '../../../../src/core/model.js';
 import { ActionVerifier, type ActionVerifierDeps } from '../../../../src/core/verification/action-verifier.js';
 import type { Clock } from '../../../../src/ports.js';
+import { scopedCertificatePem } from '../../../support/scoped-certificate.js';
 
 export const TENANT = 't_test';
 export const NOW = Date.UTC(2025, 10, 26, 12, 0, 0);
@@ -75,14 +76,10 @@ function uniqueNonce(): string {
   return `nonce_${counter.toString().padStart(10, '0')}`;
 }
 
-/** How the verifier reads step 1: the store's optional one-read hot path, or the plain get/getMany/agents.get. */
-export type ReadPath = 'state-reader' | 'plain';
-export const READ_PATHS: ReadPath[] = ['plain', 'state-reader'];
-
 export class World {
   readonly clock = new MutableClock();
   readonly agents = new MemoryAgentStore();
-  readonly certificates: MemoryCertificateStore;
+  readonly certificates = new MemoryCertificateStore(this.agents);
   readonly nonces = new MemoryNonceStore();
   readonly velocity = new MemoryVelocityStore();
   readonly ledger = new MemoryLedger(this.clock);
@@ -90,9 +87,7 @@ export class World {
   readonly risk = new MemoryRiskReader();
   readonly verifier: ActionVerifier;
 
-  constructor(overrides: Partial<ActionVerifierDeps> = {}, readPath: ReadPath = 'plain') {
-    this.certificates =
-      readPath === 'state-reader' ? new MemoryRegistryCertificateStore(this.agents) : new MemoryCertificateStore();
+  constructor(overrides: Partial<ActionVerifierDeps> = {}) {
     this.verifier = new ActionVerifier({
       certificates: this.certificates,
       agents: this.agents,
@@ -124,16 +119,20 @@ export class World {
     return agent;
   }
 
-  /** Stores a certificate record for `key`; creates its agent unless `agentId` is given. */
+  /**
+   * Stores a certificate record for `key` whose certificate carries `scope`; creates its agent unless `agentId` is
+   * given. `storedScope` makes the record's stored copy differ from the certificate's (the certificate must win).
+   */
   async certificate(
     options: {
       key?: TestKey;
       scope?: Scope;
+      storedScope?: Scope;
       parent?: CertificateRecord;
       store?: boolean;
     } & Partial<CertificateRecord> = {},
   ): Promise<CertificateRecord> {
-    const { key = KEYS.ec, scope = {}, parent, store = true, ...overrides } = options;
+    const { key = KEYS.ec, scope = {}, storedScope, parent, store = true, ...overrides } = options;
     const agentId = overrides.agentId ?? (await this.agent()).id;
     const fingerprint = `sha256:${createHash('sha256').update(randomBytes(32)).digest('hex')}`;
     const record: CertificateRecord = {
@@ -141,10 +140,10 @@ export class World {
       fingerprint,
       serialNumber: randomBytes(16).toString('hex'),
       agentId,
-      pem: '-----BEGIN CERTIFICATE-----\n(not used by the pipeline)\n-----END CERTIFICATE-----\n',
+      pem: scopedCertificatePem(scope),
       publicKeyPem: key.publicKeyPem,
       publicKeyAlgorithm: key.algorithm,
-      scope,
+      scope: storedScope ?? scope,
       notBefore: NOW - DAY,
       notAfter: NOW + 30 * DAY,
       ancestors: parent ? [...parent.ancestors, parent.fingerprint] : [],
