@@ -7,7 +7,7 @@
 import { type Action, ROLE_GRANTS } from '../src/core/authorization/policy.js';
 import type { ApiKeyRole } from '../src/core/model.js';
 
-export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify' | 'monitoring';
+export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify' | 'monitoring' | 'audit';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDefinition {
@@ -53,6 +53,13 @@ export const routes: readonly RouteDefinition[] = [
   protectedRoute('GET', '/v1/webhooks', 'monitoring', 'webhook:manage'),
   protectedRoute('DELETE', '/v1/webhooks/{id}', 'monitoring', 'webhook:manage'),
   protectedRoute('POST', '/v1/webhooks/{id}/replay', 'monitoring', 'webhook:manage'),
+  protectedRoute('GET', '/v1/audit', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/export', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/verify', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/checkpoint', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/checkpoint/key', 'audit', 'audit:readKey'),
+  protectedRoute('GET', '/v1/audit/consistency', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/{id}/proof', 'audit', 'audit:read'),
 ];
 
 /** `METHOD /path/{param}`: the key a group handler implements a route under. */

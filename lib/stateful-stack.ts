@@ -23,6 +23,7 @@ export interface StatefulStackProps extends StackProps {
 /** What the stateless stack needs from this one. */
 export interface StatefulResources {
   rootCaKey: Key;
+  checkpointKey: Key;
   tables: Record<TableName, Table>;
   artifactBucket: Bucket;
   actionStream: Stream;
@@ -34,6 +35,7 @@ export interface StatefulResources {
 
 export class KakuninStatefulStack extends Stack implements StatefulResources {
   readonly rootCaKey: Key;
+  readonly checkpointKey: Key;
   readonly tables: Record<TableName, Table>;
   readonly artifactBucket: Bucket;
   readonly actionStream: Stream;
@@ -57,6 +59,16 @@ export class KakuninStatefulStack extends Stack implements StatefulResources {
     const tables = new KakuninTables(this, 'Tables');
     this.tables = tables.tables;
     this.monitoringTable = tables.monitoring;
+
+    // Signs the audit ledger's checkpoints (C2SP signed-note, Ed25519: docs/api.md §7). One per deployment; each
+    // tenant's log signs under its own key name (the origin), so a verifier key names exactly one log.
+    this.checkpointKey = new Key(this, 'CheckpointKey', {
+      description: 'Kakunin audit ledger checkpoint signing key (Ed25519); the private key never leaves KMS',
+      keySpec: KeySpec.ECC_NIST_EDWARDS25519,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(this.checkpointKey).add('kakunin:purpose', 'checkpoint');
 
     this.artifactBucket = new ArtifactBucket(this, 'Artifacts', {
       retentionDays: config.retention.artifactDays,

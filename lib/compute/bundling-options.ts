@@ -54,6 +54,9 @@ export const FUNCTION_ENTRIES = [
   'monitoring',
   'consumer',
   'dispatcher',
+  'audit',
+  'checkpoint',
+  'bootstrap',
 ] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 

@@ -32,4 +32,8 @@ export const METRICS = {
   /** Count; failed webhook attempts (retried) and deliveries that became dead letters (functions/webhook-dispatcher.ts). */
   webhookDeliveryFailures: 'WebhookDeliveryFailures',
   webhookDeadLetters: 'WebhookDeadLetters',
+  /** Seconds; the oldest ledger entry no checkpoint covers yet, per scheduled run (0 when all are covered). */
+  checkpointUncoveredAge: 'CheckpointUncoveredAgeSeconds',
+  /** Count; tenants whose newest entries failed the checkpoint's re-check (tampering or a broken store). */
+  ledgerAuditFailures: 'LedgerAuditFailures',
 } as const;

@@ -3,6 +3,7 @@
  * `awsContextProvider` call this, so every runtime runs the same CA and verifier with the same configuration rules.
  * (The route-group Lambdas compose only the services they use, from the same factories: functions/lambda/*.ts.)
  */
+import { createAuditLog } from './audit-log-factory.js';
 import { createCertificateAuthority } from './ca-factory.js';
 import type { AppConfig } from './config.js';
 import type { AppContext, Ports } from './context.js';
@@ -18,5 +19,6 @@ export function assembleContext(ports: Ports, config: AppConfig): AppContext {
     ca: createCertificateAuthority(ports, config),
     verifier: createVerifier(ports, config),
     monitoring: createMonitoringServices(ports, config),
+    auditLog: createAuditLog(ports, config),
   };
 }

@@ -11,6 +11,7 @@ import { createActionStream } from './aws/kinesis.js';
 import { createKeyVault } from './aws/kms.js';
 import { createMonitoringPorts } from './aws/monitoring.js';
 import { systemClock, systemRandom } from './aws/runtime.js';
+import { createLogArchive } from './aws/s3.js';
 import { cachedProvider } from './cached-provider.js';
 import { type AppConfig, configFromEnv } from './config.js';
 import type { ContextProvider, Ports } from './context.js';
@@ -19,6 +20,7 @@ export function buildAwsPorts(config: AppConfig): Ports {
   const doc = createDocumentClient();
   return {
     ...createDynamoStores(doc, config.tables),
+    archive: createLogArchive(config),
     clock: systemClock,
     random: systemRandom,
     vault: createKeyVault(),

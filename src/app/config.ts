@@ -22,6 +22,10 @@ export const ENV = {
   monitoringTable: 'KAKUNIN_MONITORING_TABLE',
   /** SQS queue the webhook dispatcher reads delivery jobs from. */
   webhookQueueUrl: 'KAKUNIN_WEBHOOK_QUEUE_URL',
+  /** The Ed25519 KMS key that signs ledger checkpoints (docs/api.md §7). */
+  checkpointKeyId: 'KAKUNIN_CHECKPOINT_KEY_ID',
+  /** `<host>` of the ledger's origin `<host>/kakunin/<tenant>`; default: the public base URL's host. */
+  logHost: 'KAKUNIN_LOG_HOST',
 } as const;
 
 export interface AppConfig {
@@ -39,6 +43,11 @@ export interface AppConfig {
   webhookQueueUrl?: string;
   /** Local mode only: webhooks may be http to a loopback address. Never set when deployed. */
   allowLoopbackWebhooks?: boolean;
+  /** Ed25519 checkpoint key; unset: created in the vault on first use (local mode stores its id; tests). */
+  checkpointKeyId?: string;
+  logHost?: string;
+  /** A served checkpoint covers entries older than this. @default 60_000 (deployed); local mode 2_000 */
+  checkpointCoverageMs?: number;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -87,6 +96,8 @@ export function configFromEnv(env: Env = process.env): AppConfig {
   const scopeOid = optional(env, ENV.scopeOid, /^\d+(\.\d+)+$/);
   const monitoringTable = optional(env, ENV.monitoringTable, /^[A-Za-z0-9_.-]{3,255}$/);
   const webhookQueueUrl = optional(env, ENV.webhookQueueUrl, /^https:\/\/\S+$/);
+  const checkpointKeyId = optional(env, ENV.checkpointKeyId, /^.{1,2048}$/s);
+  const logHost = optional(env, ENV.logHost, /^[A-Za-z0-9.:_-]{1,253}$/);
   return {
     tables: {
       registry: required(env, ENV.registryTable, 3),
@@ -102,6 +113,8 @@ export function configFromEnv(env: Env = process.env): AppConfig {
     timestampWindowMs: timestampWindowSeconds(env) * 1_000,
     ...(monitoringTable === undefined ? {} : { monitoringTable }),
     ...(webhookQueueUrl === undefined ? {} : { webhookQueueUrl }),
+    ...(checkpointKeyId === undefined ? {} : { checkpointKeyId }),
+    ...(logHost === undefined ? {} : { logHost }),
   };
 }
 

@@ -14,17 +14,20 @@ import type {
   BehaviorStore,
   CaStore,
   CertificateStore,
+  CheckpointStore,
   Clock,
   CrlStore,
   EventPublisher,
   KeyVault,
   Ledger,
+  LogArchive,
   NonceStore,
   Random,
   RiskReader,
   VelocityStore,
   WebhookStore,
 } from '../ports.js';
+import type { AuditLogService } from './audit-log.js';
 import type { AppConfig } from './config.js';
 
 export interface Ports {
@@ -38,6 +41,8 @@ export interface Ports {
   nonces: NonceStore;
   velocity: VelocityStore;
   ledger: Ledger;
+  checkpoints: CheckpointStore;
+  archive: LogArchive;
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
@@ -63,6 +68,8 @@ export interface AppContext extends Ports {
   ca: CertificateAuthorityService;
   verifier: ActionVerifierService;
   monitoring: MonitoringServices;
+  /** Checkpoints, proofs and the full ledger check (docs/api.md §7). */
+  auditLog: AuditLogService;
 }
 
 /**

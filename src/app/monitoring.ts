@@ -29,7 +29,7 @@ export function createActionConsumer(ports: ConsumerPorts): ActionConsumer {
     events: ports.events,
     clock: ports.clock,
     revokeForAnomaly: async ({ tenantId, certificateFingerprint, riskScore, anomalyStart, actionId }) => {
-      await lifecycle.revoke(tenantId, certificateFingerprint, 'anomaly', MONITORING_ACTOR, {
+      await lifecycle.revoke(tenantId, certificateFingerprint, 'anomaly', MONITORING_ACTOR, 'anomaly', {
         riskScore,
         anomalyStart,
         actionId,

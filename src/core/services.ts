@@ -102,8 +102,8 @@ export interface ActionVerifierService {
   /**
    * Runs contract §4's checks in order, audits before answering, publishes verified actions to the stream.
    * `envelope` is untrusted input: a malformed one throws KakuninError INVALID_REQUEST (with field).
-   * A dependency failure throws DependencyError (503) and nothing is reported verified. `origin` (contract §4, unsigned)
-   * is audited with the verification and carried on the stream record.
+   * A dependency failure throws DependencyError (503) and nothing is reported verified.
    */
+  /** `origin`, when the verifier sent one, is audited with the verification (docs/api.md §4). */
   verify(tenantId: string, envelope: unknown, origin?: ActionOrigin): Promise<VerificationResult>;
 }

@@ -4,6 +4,7 @@
  */
 
 import { createAgentsHandler } from '../../functions/agents.js';
+import { createAuditHandler } from '../../functions/audit.js';
 import { authenticate } from '../../functions/authorizer.js';
 import { createCertificatesHandler } from '../../functions/certificates.js';
 import { createMonitoringHandler } from '../../functions/monitoring.js';
@@ -22,6 +23,7 @@ export function createLocalApi(context: AppContext): LocalApi {
     certificates: createCertificatesHandler(provider),
     verify: createVerifyHandler(provider),
     monitoring: createMonitoringHandler(provider),
+    audit: createAuditHandler(provider),
   };
   const localRoutes: LocalRoute[] = routes.map((route) => ({
     method: route.method,

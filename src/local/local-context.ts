@@ -16,6 +16,7 @@ import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
 import { FileCrlStore } from '../adapters/local/file-crl-store.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
+import { LocalLogArchive } from '../adapters/local/local-log-archive.js';
 import { HttpWebhookTransport } from '../adapters/webhooks/http-transport.js';
 import { assembleContext } from '../app/assemble.js';
 import type { AppConfig } from '../app/config.js';
@@ -24,12 +25,15 @@ import { TimerDeliveryScheduler } from '../core/webhooks/timer-scheduler.js';
 import type { DeliveryJob } from '../core/webhooks/webhook-dispatcher.js';
 import type { Clock } from '../ports.js';
 import { type AdminKeyOutcome, ensureAdminKey } from './admin-key.js';
+import { ensureCheckpointKey } from './checkpoint-key.js';
 import { startLocalMonitoring } from './local-monitoring.js';
 
 export const LOCAL_TENANT_ID = 'local';
 export const LOCAL_MONITORING_TABLE = 'kakunin-monitoring';
 /** Contract §4 default: ±300 s. */
 const TIMESTAMP_WINDOW_MS = 300_000;
+/** Contract §7: locally, a checkpoint covers every entry written more than 2 s before it was requested. */
+const LOCAL_CHECKPOINT_COVERAGE_MS = 2_000;
 
 export interface LocalPorts {
   ports: Ports;
@@ -79,6 +83,7 @@ export async function buildLocalPorts(options: {
       clock,
       random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
       vault: new LocalKeyVault({ dataDir }),
+      archive: new LocalLogArchive(dataDir),
       crls: new FileCrlStore(dataDir),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
@@ -144,6 +149,10 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
       defaultTenantId: LOCAL_TENANT_ID,
       monitoringTable: LOCAL_MONITORING_TABLE,
       allowLoopbackWebhooks: true,
+      // The same key across restarts, so every checkpoint verifies with the one published verifier key.
+      checkpointKeyId: await ensureCheckpointKey(local.ports.vault, local.dataDir),
+      logHost: 'localhost',
+      checkpointCoverageMs: LOCAL_CHECKPOINT_COVERAGE_MS,
     };
     const context = assembleContext(local.ports, config);
     await context.ca.ensureRoot();

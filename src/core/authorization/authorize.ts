@@ -156,5 +156,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   'monitoring:read': "read agents' behavioural statistics and risk",
   'baseline:lock': 'lock baselines',
   'webhook:manage': 'manage webhooks',
+  'audit:read': 'read the audit ledger',
+  'audit:readKey': "read the audit ledger's verifier key",
 };
 const describe = (action: Action): string => DESCRIPTIONS[action];

@@ -20,6 +20,8 @@ export const ACTIONS = [
   'monitoring:read',
   'baseline:lock',
   'webhook:manage',
+  'audit:read',
+  'audit:readKey',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -45,6 +47,9 @@ export const ROLE_GRANTS: Readonly<Record<Action, readonly ApiKeyRole[]>> = {
   'monitoring:read': ADMIN,
   'baseline:lock': ADMIN,
   'webhook:manage': ADMIN,
+  // The ledger is the tenant's record: admin only. Its checkpoint verifier key is public knowledge for any key.
+  'audit:read': ADMIN,
+  'audit:readKey': EVERY_ROLE,
 };
 
 /**

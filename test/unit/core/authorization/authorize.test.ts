@@ -41,6 +41,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'monitoring:read': 'allow',
     'baseline:lock': 'allow',
     'webhook:manage': 'allow',
+    'audit:read': 'allow',
+    'audit:readKey': 'allow',
   },
   verifier: {
     'apiKey:create': 'deny',
@@ -56,6 +58,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'monitoring:read': 'deny',
     'baseline:lock': 'deny',
     'webhook:manage': 'deny',
+    'audit:read': 'deny',
+    'audit:readKey': 'allow',
   },
   agent: {
     'apiKey:create': 'deny',
@@ -71,6 +75,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'monitoring:read': 'deny',
     'baseline:lock': 'deny',
     'webhook:manage': 'deny',
+    'audit:read': 'deny',
+    'audit:readKey': 'allow',
   },
 };
 
