@@ -159,6 +159,11 @@ export type AuditType =
 
 /** What a caller hands to the Ledger; the ledger assigns id, seq, createdAt and the hash links. */
 export interface AuditEntryInput {
+  /**
+   * The entry's id, when the writer must name the entry before the append resolves (the verifier hands the action to
+   * the stream in the same round trip as the append). `aud_` + 32 lowercase hex; the ledger makes one when absent.
+   */
+  id?: string;
   tenantId: string;
   actorId: string;
   type: AuditType;
@@ -170,6 +175,9 @@ export interface AuditEntryInput {
   timestamp?: number;
   riskScore?: number;
 }
+
+/** A caller-chosen audit entry id (AuditEntryInput.id): 128 random bits, as the ledgers make their own. */
+export const AUDIT_ID_PATTERN = /^aud_[0-9a-f]{32}$/;
 
 export interface AuditEntry extends AuditEntryInput {
   id: string;

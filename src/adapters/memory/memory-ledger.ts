@@ -1,7 +1,7 @@
 /** In-memory hash-chained ledger: the unit-test fake of the Ledger port, using core's hashing rule. */
 import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../../core/ledger-hash.js';
-import type { AuditEntry, AuditEntryInput } from '../../core/model.js';
+import { AUDIT_ID_PATTERN, type AuditEntry, type AuditEntryInput } from '../../core/model.js';
 import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../ports.js';
 
 export class MemoryLedger implements Ledger {
@@ -23,7 +23,10 @@ export class MemoryLedger implements Ledger {
     // Object.assign, not an object spread with extra keys: V8 makes the latter an order of magnitude slower.
     const entry = sealEntry(
       Object.assign({}, input, {
-        id: `aud_${randomUUID().replaceAll('-', '')}`,
+        id:
+          typeof input.id === 'string' && AUDIT_ID_PATTERN.test(input.id)
+            ? input.id
+            : `aud_${randomUUID().replaceAll('-', '')}`,
         seq: (prev?.seq ?? 0) + 1,
         createdAt: this.clock.now(),
         prevHash: prev?.hash ?? GENESIS_HASH,

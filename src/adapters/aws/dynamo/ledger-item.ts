@@ -7,6 +7,7 @@
 import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
 
 const INPUT_FIELDS = [
+  'id',
   'tenantId',
   'actorId',
   'type',

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, invalidRequest, KakuninError } from '../../../core/errors.js';
 import { GENESIS_HASH, sealEntry, verifyChain } from '../../../core/ledger-hash.js';
-import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
+import { AUDIT_ID_PATTERN, type AuditEntry, type AuditEntryInput } from '../../../core/model.js';
 import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../../ports.js';
 import { call, isConditionalFailure, jitter, toDependencyError } from './dynamo-support.js';
 import {
@@ -148,7 +148,7 @@ export class DynamoLedger implements Ledger {
         // Sealed with one canonicalisation; the stored copy is detached from the caller's objects.
         const entry = sealEntry(
           Object.assign({}, input, {
-            id: `aud_${randomUUID().replaceAll('-', '')}`,
+            id: auditIdOf(input),
             seq: previous.seq + 1,
             createdAt,
             prevHash: previous.hash,
@@ -206,6 +206,13 @@ export class DynamoLedger implements Ledger {
     const last = latest === undefined ? undefined : entriesOfItem(latest).at(-1);
     return last ? { seq: Number(last.seq), hash: String(last.hash) } : { seq: 0, hash: GENESIS_HASH };
   }
+}
+
+/** The caller's id when it chose a well-formed one (the verifier does, see AuditEntryInput.id), else a new one. */
+function auditIdOf(input: AuditEntryInput): string {
+  return typeof input.id === 'string' && AUDIT_ID_PATTERN.test(input.id)
+    ? input.id
+    : `aud_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** One entry alone is larger than an item may be: only its own append fails (a 400, never another caller's 503). */
