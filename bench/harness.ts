@@ -43,9 +43,17 @@ export function result(bench: string, opsPerSec: number, baseline: string, basel
   };
 }
 
+/** A size measurement (bytes of a bundle), printed as its own JSON line. */
+export interface SizeResult {
+  bench: string;
+  bytes: number;
+  gzip_bytes: number;
+  note: string;
+}
+
 /** A benchmark module under bench/ exports `benchmarks: Benchmark[]`; bench/run.ts runs them all. */
 export interface Benchmark {
   name: string;
-  /** Throughput results compare with a baseline; latency results (verify-latency) carry their own fields. */
-  run(): Promise<object[]>;
+  /** Throughput (BenchResult), size (SizeResult) or latency (verify-latency) results, one JSON line each. */
+  run(): Promise<(BenchResult | SizeResult | object)[]>;
 }
