@@ -5,10 +5,10 @@
  * Round trips (docs/verification.md, "Round trips and write order"): the signature and the timestamp are checked
  * first, in process, against the cached immutable facts; then ONE round trip reads the current state (statuses,
  * settings, risk) and claims the nonce together; then, only with velocity limits, one round trip consumes velocity;
- * then ONE round trip appends the audit entry and hands a verified action to the stream together. Warm: 2 sequential
- * AWS round trips without velocity limits, 3 with them.
- * Write order (no transactions, so the order is the guarantee): nonce claim → velocity consume → ledger append (with
- * the stream publish beside it). The answer `verified: true` is only built after the ledger append has resolved, so a
+ * then the audit append; then the stream publish of a verified action (it needs the entry's id, which the ledger
+ * assigns from the entry's seq). Warm: 3 sequential AWS round trips without velocity limits, 4 with them.
+ * Write order (no transactions, so the order is the guarantee): nonce claim → velocity consume → ledger append →
+ * stream publish. The answer `verified: true` is only built after the ledger append has resolved, so a
  * failure at any step yields a DependencyError (503) or a rejection, never `verified: true` without its audit entry.
  *
  * Delegation binds the whole tree (docs/api.md §3): step 1 refuses a certificate whose agent or any ancestor agent is
@@ -17,7 +17,6 @@
  * refuses (risk) or fails (the ledger append), the consumption is released: an action that was not verified spends
  * nothing anywhere.
  */
-import { randomUUID } from 'node:crypto';
 import type {
   ActionStream,
   AgentStore,
@@ -32,7 +31,7 @@ import type {
 import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
-import { riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
+import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
 import { DEFAULT_SCOPE_OID } from '../scope/scope-oid.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
 import { checkAgents, checkCertificate } from './certificate-check.js';
@@ -113,7 +112,7 @@ export class ActionVerifier implements ActionVerifierService {
     );
   }
 
-  async verify(tenantId: string, input: unknown): Promise<VerificationResult> {
+  async verify(tenantId: string, input: unknown, origin?: ActionOrigin): Promise<VerificationResult> {
     const { envelope, signatureBytes } = parseSignedEnvelope(input);
     const now = this.deps.clock.now();
     const fingerprint = envelope.certificateFingerprint;
@@ -132,32 +131,24 @@ export class ActionVerifier implements ActionVerifierService {
     const record = context.record;
     const outcome = await this.firstRejection(tenantId, envelope, context, now, unauthentic ?? replay);
     const rejection = outcome.rejection;
-    // Named before the append so that the stream can be handed the action in the same round trip (AuditEntryInput.id).
-    const auditId = `aud_${randomUUID().replaceAll('-', '')}`;
-    const action: VerifiedAction | undefined =
-      rejection === undefined
-        ? {
-            tenantId,
-            agentId: record.agentId,
-            certificateFingerprint: fingerprint,
-            auditId,
-            payload: envelope.payload,
-            timestamp: envelope.timestamp,
-            verifiedAt: now,
-          }
-        : undefined;
     let entry: { id: string };
     try {
-      [entry] = await Promise.all([
-        this.audit(tenantId, record, envelope, context.riskScore, rejection, auditId),
-        action === undefined ? undefined : this.publish(action),
-      ]);
+      entry = await this.audit(tenantId, record, envelope, context.riskScore, rejection, origin);
     } catch (error) {
       // Not verified after all (503): give back what it consumed.
       if (outcome.consumed !== undefined) await this.releaseVelocity(outcome.consumed);
       throw error;
     }
     if (rejection !== undefined) return { verified: false, error: rejection, auditId: entry.id };
+    await this.publish({
+      tenantId,
+      agentId: record.agentId,
+      certificateFingerprint: fingerprint,
+      auditId: entry.id,
+      payload: envelope.payload,
+      timestamp: envelope.timestamp,
+      verifiedAt: now,
+    });
     return {
       verified: true,
       agentId: record.agentId,
@@ -261,23 +252,22 @@ export class ActionVerifier implements ActionVerifierService {
     envelope: SignedEnvelope,
     riskScore: number,
     rejection: Rejection | undefined,
-    id: string,
+    origin: ActionOrigin | undefined,
   ): Promise<{ id: string }> {
-    const input = auditEntryFor(tenantId, record, envelope, riskScore, rejection);
-    input.id = id;
-    const entry = await callPort('audit ledger', () => this.deps.ledger.append(input));
-    // The stream was handed this id: an entry under any other id (or none) cannot be shown to be the one announced.
-    if (entry?.id !== id) throw new DependencyError('audit ledger did not store the entry under its id');
-    return { id };
+    const entry = await callPort('audit ledger', () =>
+      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, riskScore, rejection, origin)),
+    );
+    if (typeof entry?.id !== 'string' || entry.id === '') {
+      throw new DependencyError('audit ledger returned no entry id');
+    }
+    return { id: entry.id };
   }
 
   /**
-   * Beside the audit append (same round trip). A failed publish does NOT undo the verification: the ledger (the system
-   * of record) holds the action, and answering 503 would make the client re-sign and repeat an action whose first
+   * After the audit entry exists. A failed publish does NOT undo the verification: the ledger (the system of record)
+   * already holds the action, and answering 503 would make the client re-sign and repeat an action whose first
    * attempt is on record as verified. The failure is reported for alarms and the stream can be back-filled from the
-   * ledger's action.verified entries. Conversely, when the append fails (503) after the publish succeeded, the stream
-   * holds an action whose auditId names no ledger entry: consumers take the ledger as the system of record (a scorer
-   * counting it errs toward a higher risk, never a lower one).
+   * ledger's action.verified entries.
    */
   private async publish(action: VerifiedAction): Promise<void> {
     try {
