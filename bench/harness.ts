@@ -43,8 +43,16 @@ export function result(bench: string, opsPerSec: number, baseline: string, basel
   };
 }
 
+/** A size measurement (bytes of a bundle), printed as its own JSON line. */
+export interface SizeResult {
+  bench: string;
+  bytes: number;
+  gzip_bytes: number;
+  note: string;
+}
+
 /** A benchmark module under bench/ exports `benchmarks: Benchmark[]`; bench/run.ts runs them all. */
 export interface Benchmark {
   name: string;
-  run(): Promise<BenchResult[]>;
+  run(): Promise<(BenchResult | SizeResult)[]>;
 }

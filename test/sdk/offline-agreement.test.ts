@@ -14,6 +14,7 @@ import {
   OfflineVerifier,
   type SignedEnvelope,
   signAction,
+  signedBytes,
 } from '../../packages/sdk/src/index.js';
 import { BASE_URL, createTestApiWithAgent, harnessFetch, type TestApi } from './support/in-process-fetch.js';
 
@@ -86,7 +87,18 @@ async function issue(extra: Record<string, unknown> = {}, forAgent = agentId) {
       signer: localSigner(keys.privateKeyPem),
       clock: clock(),
     });
-  return { cert, sign };
+  /** Signs without signAction's payload checks, for envelopes the service must refuse as malformed. */
+  const signRaw = async (payload: Record<string, unknown>): Promise<SignedEnvelope> => {
+    const unsigned = {
+      payload: payload as ActionPayload,
+      certificateFingerprint: cert.fingerprint,
+      timestamp: api.clock.now(),
+      nonce: randomBytes(16).toString('base64url'),
+    };
+    const signature = await localSigner(keys.privateKeyPem).sign(signedBytes(unsigned));
+    return { ...unsigned, signature: Buffer.from(signature).toString('base64') };
+  };
+  return { cert, sign, signRaw };
 }
 
 function newVerifier(certificates: string[], extra: Partial<ConstructorParameters<typeof OfflineVerifier>[0]> = {}) {
@@ -215,6 +227,16 @@ describe('offline verifier ≡ POST /v1/actions/verify', () => {
           return { ...e, signature: `${e.signature.slice(0, 8)}\n${e.signature.slice(8)}` };
         },
         { verified: false, code: 'INVALID_REQUEST', field: 'signature' },
+      ],
+      [
+        'amount at 1e20 (off the counters grid)',
+        () => main.signRaw({ ...CHARGE, amount: 1e20 }),
+        { verified: false, code: 'INVALID_REQUEST', field: 'payload.amount' },
+      ],
+      [
+        'amount with 19 decimals',
+        () => main.signRaw({ ...CHARGE, amount: 0.0000000000000000001 }),
+        { verified: false, code: 'INVALID_REQUEST', field: 'payload.amount' },
       ],
       [
         'unknown envelope field',

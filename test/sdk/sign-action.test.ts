@@ -98,6 +98,7 @@ describe('signAction', () => {
       [{ action: 'x', amount: Number.NaN }, 'payload.amount'],
       [{ action: 'x', amount: '12' }, 'payload.amount'],
       [{ action: 'x', when: new Date() }, 'payload.when'],
+      [{ action: 'x', amount: 1e20 }, 'payload.amount'], // off the service's counters grid (amount bounds)
     ];
     for (const [payload, field] of cases) {
       const error = await signAction(payload as never, { certificateFingerprint, signer }).catch((e: unknown) => e);

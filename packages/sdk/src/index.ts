@@ -11,8 +11,11 @@ export { Kakunin, type KakuninOptions } from './client/kakunin.js';
 export type { PagePromise } from './client/pagination.js';
 export { FINGERPRINT_PATTERN, fingerprintOf, pemToDer } from './crypto/fingerprint.js';
 export { canonicalBytes } from './envelope/canonical.js';
+export { isExactJsonNumber } from './envelope/exact-number.js';
+export { parseEnvelopeJson } from './envelope/parse-envelope-json.js';
 export { NONCE_PATTERN, parsePayload, parseSignedEnvelope, signedBytes } from './envelope/schema.js';
 export { NONCE_BYTES, type SignActionOptions, signAction } from './envelope/sign-action.js';
+export { parseJsonStrict } from './envelope/strict-json.js';
 export { KakuninError, type KakuninErrorCode, VERIFICATION_CODES, type VerificationCode } from './errors.js';
 export { MemoryNonceStore, type MemoryNonceStoreOptions } from './nonce/memory-nonce-store.js';
 export type { NonceStore } from './nonce/nonce-store.js';
@@ -34,6 +37,13 @@ export {
   type ToolGuardOptions,
 } from './tool-guard/tool-guard.js';
 export type * from './types.js';
+export type {
+  CertificateIssuedEvent,
+  CertificateRevokedEvent,
+  KakuninEvent,
+  PreRevocationWarningEvent,
+} from './webhooks/events.js';
+export { verifyWebhook, type WebhookHeaders } from './webhooks/verify-webhook.js';
 export {
   type CheckRevocationInput,
   checkRevocation,

@@ -6,6 +6,8 @@
  * current; with none current it waits for one fetch, and if that fails the answer is REVOCATION_STATUS_UNKNOWN.
  * An older CRL than the one in hand (lower thisUpdate) is ignored, so a replayed old CRL cannot un-revoke anything.
  */
+// Before @peculiar/x509 (its tsyringe container needs the Reflect polyfill at load time).
+import 'reflect-metadata';
 import type { X509Certificate, X509Crl } from '@peculiar/x509';
 import { X509CrlReason } from '@peculiar/x509';
 import { checkCrlIssuer, checkCrlTimes, idpCovers, type RevocationResult } from '../x509/check-revocation.js';
@@ -22,6 +24,8 @@ export interface CrlCacheOptions {
 interface CurrentCrl {
   crl: X509Crl;
   thisUpdate: number;
+  /** The earlier of nextUpdate and thisUpdate + maxCrlAgeMs (checkCrlTimes at install guarantees nextUpdate). */
+  usableUntil: number;
   refreshAt: number;
   fetchedAt: number;
   revoked: Map<string, string>;
@@ -31,6 +35,17 @@ interface CurrentCrl {
 /** Serial numbers as lowercase hex without leading zero bytes, however the library printed them. */
 export const normalizeSerial = (serial: string): string => serial.toLowerCase().replace(/^(00)+(?=.)/, '');
 
+/** Normalised serial per parsed certificate: the library recomputes the hex on every read of `serialNumber`. */
+const serials = new WeakMap<X509Certificate, string>();
+function serialOf(certificate: X509Certificate): string {
+  let serial = serials.get(certificate);
+  if (serial === undefined) {
+    serial = normalizeSerial(certificate.serialNumber);
+    serials.set(certificate, serial);
+  }
+  return serial;
+}
+
 export class CrlCache {
   private current: CurrentCrl | undefined;
   private inflight: Promise<void> | undefined;
@@ -39,22 +54,35 @@ export class CrlCache {
 
   constructor(private readonly options: CrlCacheOptions) {}
 
-  /** Revocation status of `certificate` now. */
+  /** Revocation status of `certificate` now; waits for a fetch only when no current CRL is in hand. */
   async status(certificate: X509Certificate): Promise<RevocationResult> {
+    const known = this.statusNow(certificate);
+    if (known !== undefined) return known;
+    await this.refresh();
+    const current = this.usable(this.options.now());
+    return current === undefined ? { status: 'unknown', reason: this.lastError } : this.lookUp(current, certificate);
+  }
+
+  /**
+   * The status from the CRL in hand, synchronously (the verifier's hot path), or undefined when there is no current
+   * CRL and a fetch is needed. Starts a background refresh when one is due.
+   */
+  statusNow(certificate: X509Certificate): RevocationResult | undefined {
     const now = this.options.now();
-    let current = this.usable(now);
-    if (current === undefined) {
-      await this.refresh();
-      current = this.usable(this.options.now());
-      if (current === undefined) return { status: 'unknown', reason: this.lastError };
-    } else if (now >= current.refreshAt || now - current.fetchedAt >= this.options.refreshIntervalMs) {
+    const current = this.usable(now);
+    if (current === undefined) return undefined;
+    if (now >= current.refreshAt || now - current.fetchedAt >= this.options.refreshIntervalMs) {
       void this.refresh(); // background: errors are kept in lastError, the current CRL stays in use
     }
+    return this.lookUp(current, certificate);
+  }
+
+  private lookUp(current: CurrentCrl, certificate: X509Certificate): RevocationResult {
     if (current.hasIdp) {
       const notCovered = idpCovers(current.crl, certificate);
       if (notCovered !== undefined) return notCovered;
     }
-    const reason = current.revoked.get(normalizeSerial(certificate.serialNumber));
+    const reason = current.revoked.get(serialOf(certificate));
     return reason === undefined ? { status: 'good' } : { status: 'revoked', reason };
   }
 
@@ -68,8 +96,8 @@ export class CrlCache {
 
   private usable(now: number): CurrentCrl | undefined {
     const current = this.current;
-    if (current === undefined) return undefined;
-    return checkCrlTimes(current.crl, now, this.options.maxCrlAgeMs) === undefined ? current : undefined;
+    if (current === undefined || now < current.thisUpdate || now > current.usableUntil) return undefined;
+    return current;
   }
 
   private async load(): Promise<void> {
@@ -96,6 +124,7 @@ export class CrlCache {
       this.current = {
         crl,
         thisUpdate,
+        usableUntil: thisUpdate + life,
         refreshAt: thisUpdate + life / 2,
         fetchedAt: now,
         revoked,

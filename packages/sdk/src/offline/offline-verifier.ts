@@ -128,11 +128,14 @@ export class OfflineVerifier {
       if (!(error instanceof KakuninError)) throw error;
       return refuse('INVALID_REQUEST', error.message, error.field);
     }
-    const certificate = await this.lookUp(envelope.certificateFingerprint, options.certificatePem);
+    // Synchronous fast paths (a known certificate, a current CRL) keep the hot path free of needless awaits.
+    const certificate =
+      this.known.get(envelope.certificateFingerprint) ??
+      (await this.lookUp(envelope.certificateFingerprint, options.certificatePem));
     if (certificate === undefined)
       return refuse('CERTIFICATE_UNKNOWN', 'certificate is not known to this verifier', CERT);
 
-    const revocation = await this.crl.status(certificate.certificate);
+    const revocation = this.crl.statusNow(certificate.certificate) ?? (await this.crl.status(certificate.certificate));
     if (revocation.status === 'revoked') {
       return refuse('CERTIFICATE_REVOKED', `certificate is revoked (${revocation.reason ?? 'unspecified'})`, CERT);
     }

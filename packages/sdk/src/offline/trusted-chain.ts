@@ -3,6 +3,8 @@
  * certificates, sub-agents signed by the same issuing CA), checked once each, not a general path builder.
  * Signatures are checked with node:crypto; extensions are read with @peculiar/x509.
  */
+// Before @peculiar/x509 (its tsyringe container needs the Reflect polyfill at load time).
+import 'reflect-metadata';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import {
   BasicConstraintsExtension,

@@ -32,13 +32,15 @@ export function kmsSigner(options: KmsSignerOptions): BytesSigner {
   let algorithm: Promise<SigningAlgorithmSpec> | undefined =
     options.signingAlgorithm === undefined ? undefined : Promise.resolve(options.signingAlgorithm);
   const resolveAlgorithm = (): Promise<SigningAlgorithmSpec> => {
-    algorithm ??= client.send(new GetPublicKeyCommand({ KeyId: options.keyId })).then(
-      (key) => algorithmFor(key.KeySpec),
-      (error: unknown) => {
+    algorithm ??= (async () => {
+      try {
+        const key = await client.send(new GetPublicKeyCommand({ KeyId: options.keyId }));
+        return algorithmFor(key.KeySpec);
+      } catch (error) {
         algorithm = undefined; // a transient failure must not stick
         throw error;
-      },
-    );
+      }
+    })();
     return algorithm;
   };
   return {

@@ -10,6 +10,8 @@
  * - an issuing distribution point, if any, covers the certificate (§5.2.5: user/CA only flags, reasons, DP name).
  * Then the certificate is `revoked` (with its reason code) when its serial is listed, else `good`.
  */
+// Before @peculiar/x509 (its tsyringe container needs the Reflect polyfill at load time).
+import 'reflect-metadata';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   CRLDistributionPoints,
