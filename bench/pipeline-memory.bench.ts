@@ -30,6 +30,7 @@ import { type Benchmark, type BenchResult, opsPerSecond, result } from './harnes
 
 const TENANT = 't_bench';
 const NOW = Date.UTC(2025, 10, 26, 12);
+const NOW_ISO = new Date(NOW).toISOString();
 const PASS_SIZE = 2_000;
 /** Measured time per side, split into ROUNDS alternating rounds. */
 const MIN_MS = 2_000;
@@ -121,6 +122,10 @@ export async function pipelineFixture(
     append: (entry) => ledger.current.append(entry),
     list: (tenantId, query) => ledger.current.list(tenantId, query),
     verify: (tenantId) => ledger.current.verify(tenantId),
+    scan: (tenantId, from, to) => ledger.current.scan(tenantId, from, to),
+    head: (tenantId) => ledger.current.head(tenantId),
+    frontierAt: (tenantId, size) => ledger.current.frontierAt(tenantId, size),
+    subtreeHashes: (tenantId, ranges) => ledger.current.subtreeHashes(tenantId, ranges),
   };
   const memoryPorts = {
     certificates,
@@ -222,7 +227,7 @@ function bareVerifierPorts(
       append: async (entry: AuditEntryInput) => {
         seq += 1;
         // Object.assign: an object spread followed by more keys is ~10 µs in V8 11, which would swamp the measure.
-        return Object.assign({}, entry, { id: `aud_${seq}`, seq, createdAt: NOW, hash: '', prevHash: '' });
+        return Object.assign({}, entry, { id: `aud_${seq}`, seq, createdAt: NOW_ISO, hash: '', prevHash: '' });
       },
     } as Ledger,
   };

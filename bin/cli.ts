@@ -3,6 +3,7 @@
  *   kakunin dev   [--port 8787] [--data-dir .kakunin]   the local API (contract §9)
  *   kakunin demo  [--url …] [--api-key …] [--data-dir …] the seed story against a local server
  *   kakunin backtest [--config agent.json] < actions.jsonl  behaviour scores for historical actions (contract §9)
+ *   kakunin audit export | verify                       the audit ledger (kakunin audit --help)
  * Errors print one line, never a stack trace; usage errors exit 2, failures 1.
  */
 import 'reflect-metadata';
@@ -27,7 +28,8 @@ const USAGE = `Usage: kakunin <command> [options]
 Commands:
   dev    serve the Kakunin API locally (kakunin dev --help)
   demo   walk through an agent's life against a local server (kakunin demo --help)
-  backtest  score historical actions offline (kakunin backtest --help)`;
+  backtest  score historical actions offline (kakunin backtest --help)
+  audit     export the audit ledger, verify an export or checkpoints offline (kakunin audit --help)`;
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
@@ -45,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { runDemo } = await import('../src/local/demo-command.js');
       return runDemo(rest, io);
+    }
+    case 'audit': {
+      const { runAudit } = await import('../src/local/audit-command.js');
+      return runAudit(rest, io);
     }
     case 'backtest': {
       const { runBacktestCommand } = await import('../src/local/backtest-command.js');

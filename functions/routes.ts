@@ -7,7 +7,7 @@
 import { type Action, ROLE_GRANTS } from '../src/core/authorization/policy.js';
 import type { ApiKeyRole } from '../src/core/model.js';
 
-export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify';
+export type RouteGroup = 'public' | 'agents' | 'certificates' | 'verify' | 'audit';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 
 export interface RouteDefinition {
@@ -46,6 +46,13 @@ export const routes: readonly RouteDefinition[] = [
   protectedRoute('GET', '/v1/certificates/{fingerprint}', 'certificates', 'certificate:read'),
   protectedRoute('POST', '/v1/certificates/{fingerprint}/revoke', 'certificates', 'certificate:revoke'),
   protectedRoute('POST', '/v1/actions/verify', 'verify', 'action:verify'),
+  protectedRoute('GET', '/v1/audit', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/export', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/verify', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/checkpoint', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/checkpoint/key', 'audit', 'audit:readKey'),
+  protectedRoute('GET', '/v1/audit/consistency', 'audit', 'audit:read'),
+  protectedRoute('GET', '/v1/audit/{id}/proof', 'audit', 'audit:read'),
 ];
 
 /** `METHOD /path/{param}`: the key a group handler implements a route under. */

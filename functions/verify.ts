@@ -5,8 +5,9 @@
 import type { AppContext, Provider } from '../src/app/context.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import { recordVerification } from '../src/http/observability.js';
-import { readJsonBody } from '../src/http/request.js';
+import { parseWith, readJsonBody } from '../src/http/request.js';
 import { json } from '../src/http/responses.js';
+import { verifyWrapperSchema } from '../src/http/schemas.js';
 import { routes } from './routes.js';
 
 /** What the verify route uses: the verifier (over the registry, nonce, velocity and ledger stores and the stream). */
@@ -20,8 +21,16 @@ export const createVerifyHandler = (contextProvider: Provider<VerifyContext>) =>
     contextProvider,
     implementations: {
       'POST /v1/actions/verify': async (request: AuthenticatedRequest<VerifyContext>) => {
-        const body = readJsonBody(request.event);
-        const result = await request.ctx.verifier.verify(request.principal.tenantId, body === undefined ? {} : body);
+        const body = readJsonBody(request.event) ?? {};
+        // A verifier that saw the agent's request may wrap the envelope with its origin (audited, not signed).
+        const wrapped =
+          typeof body === 'object' && body !== null && Object.hasOwn(body, 'envelope')
+            ? parseWith(verifyWrapperSchema, body)
+            : undefined;
+        const result =
+          wrapped === undefined
+            ? await request.ctx.verifier.verify(request.principal.tenantId, body)
+            : await request.ctx.verifier.verify(request.principal.tenantId, wrapped.envelope, wrapped.origin);
         if (result.verified) {
           recordVerification('verified');
           const { agentId, fingerprint, riskScore, riskBand, auditId } = result;

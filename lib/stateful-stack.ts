@@ -22,6 +22,7 @@ export interface StatefulStackProps extends StackProps {
 /** What the stateless stack needs from this one. */
 export interface StatefulResources {
   rootCaKey: Key;
+  checkpointKey: Key;
   tables: Record<TableName, Table>;
   artifactBucket: Bucket;
   actionStream: Stream;
@@ -30,6 +31,7 @@ export interface StatefulResources {
 
 export class KakuninStatefulStack extends Stack implements StatefulResources {
   readonly rootCaKey: Key;
+  readonly checkpointKey: Key;
   readonly tables: Record<TableName, Table>;
   readonly artifactBucket: Bucket;
   readonly actionStream: Stream;
@@ -47,6 +49,16 @@ export class KakuninStatefulStack extends Stack implements StatefulResources {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Tags.of(this.rootCaKey).add('kakunin:purpose', 'root-ca');
+
+    // Signs the audit ledger's checkpoints (C2SP signed-note, Ed25519: docs/api.md §7). One per deployment; each
+    // tenant's log signs under its own key name (the origin), so a verifier key names exactly one log.
+    this.checkpointKey = new Key(this, 'CheckpointKey', {
+      description: 'Kakunin audit ledger checkpoint signing key (Ed25519); the private key never leaves KMS',
+      keySpec: KeySpec.ECC_NIST_EDWARDS25519,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(this.checkpointKey).add('kakunin:purpose', 'checkpoint');
 
     this.tables = new KakuninTables(this, 'Tables').tables;
     this.artifactBucket = new ArtifactBucket(this, 'Artifacts', {

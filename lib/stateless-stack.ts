@@ -5,8 +5,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CHECKPOINT_TENANTS_ENV } from '../src/app/checkpoint-tenants.js';
 import { ENV } from '../src/app/config.js';
 import { KakuninApi, STAGE_NAME } from './api/kakunin-api.js';
 import type { RouteGroup } from './api/routes.js';
@@ -17,6 +19,7 @@ import { KakuninFunction, type KakuninFunctionProps } from './compute/kakunin-fu
 import {
   allowCreateTaggedKeys,
   allowDeletingTaggedKeys,
+  allowSignWithCheckpointKey,
   allowSignWithRootKey,
   allowSignWithTaggedKeys,
   denyRetaggingRootKey,
@@ -33,12 +36,25 @@ export interface StatelessStackProps extends StackProps {
   stateful: StatefulResources;
 }
 
+/** The audit function writes one object per checkpoint and tile, under the ledger's own prefix of the bucket. */
+const AUDIT_FINDINGS = [
+  {
+    id: 'AwsSolutions-IAM5[Resource::Kakunin-Stateful:ExportsOutputFnGetAttArtifactsBucket88671897Arn65502B7F/log/*]',
+    reason:
+      'Checkpoint notes and tlog tiles are one object per tree size and tile under log/<tenant>/; PutObject and ' +
+      'GetObject only, on the Object Lock (COMPLIANCE) bucket, so nothing written can be changed or deleted.',
+  },
+];
+
 /** Environment variables of the bootstrap functions, besides src/app/config.ts `ENV`. */
 export const BOOTSTRAP_ENV = { rootKeyArn: 'KAKUNIN_ROOT_CA_KEY_ARN', tenantId: 'KAKUNIN_BOOTSTRAP_TENANT' } as const;
 
 export class KakuninStatelessStack extends Stack {
   readonly api: KakuninApi;
-  readonly functions: Record<RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey' | 'crlRefresh', KakuninFunction>;
+  readonly functions: Record<
+    RouteGroup | 'authorizer' | 'bootstrap' | 'adminKey' | 'crlRefresh' | 'checkpoint',
+    KakuninFunction
+  >;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -72,6 +88,19 @@ export class KakuninStatelessStack extends Stack {
       agents: make('Agents', 'agents'),
       certificates: make('Certificates', 'certificates'),
       verify: make('Verify', 'verify'),
+      audit: make('Audit', 'audit', {
+        environment: { ...environment, [ENV.checkpointKeyId]: stateful.checkpointKey.keyArn },
+        timeout: Duration.minutes(1),
+      }),
+      checkpoint: make('Checkpoint', 'checkpoint', {
+        environment: {
+          ...environment,
+          [ENV.checkpointKeyId]: stateful.checkpointKey.keyArn,
+          [CHECKPOINT_TENANTS_ENV]: config.bootstrapTenantId,
+        },
+        timeout: Duration.minutes(5),
+        reservedConcurrency: 1,
+      }),
       bootstrap: make('BootstrapFunction', 'bootstrap', {
         environment: bootstrapEnv,
         timeout: Duration.minutes(2),
@@ -102,6 +131,7 @@ export class KakuninStatelessStack extends Stack {
         agents: this.functions.agents.function,
         certificates: this.functions.certificates.function,
         verify: this.functions.verify.function,
+        audit: this.functions.audit.function,
       },
       authorizer: this.functions.authorizer.function,
       ...config.api,
@@ -127,6 +157,7 @@ export class KakuninStatelessStack extends Stack {
     });
     this.observability.monitorApi(this.api.api, this.api.routes);
     this.observability.monitorDomain();
+    this.observability.monitorLedger();
     this.observability.monitorFunctions(
       Object.fromEntries(
         Object.entries(this.functions).map(([name, f]) => [name, { fn: f.function, logGroup: f.logGroup }]),
@@ -136,7 +167,9 @@ export class KakuninStatelessStack extends Stack {
     this.observability.monitorStream(stateful.actionStream);
     this.observability.monitorDeadLetterQueues({ Bootstrap: bootstrapDlq });
 
-    for (const f of Object.values(this.functions)) acknowledgeFunctionFindings(f);
+    for (const [name, f] of Object.entries(this.functions)) {
+      acknowledgeFunctionFindings(f, name === 'audit' || name === 'checkpoint' ? AUDIT_FINDINGS : []);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: publicBaseUrl, description: 'Base URL of the Kakunin API' });
     new CfnOutput(this, 'AdminKeyIssuerFunction', {
@@ -198,5 +231,32 @@ export class KakuninStatelessStack extends Stack {
       allowSignWithTaggedKeys(fn.function, ['issuing-ca'], this);
     }
     for (const fn of [f.certificates, f.bootstrap, f.adminKey]) denyRetaggingRootKey(fn.function, rootCaKey);
+
+    // Audit routes: read the ledger, put checkpoint items (put-only, like entries), sign checkpoints with the one
+    // Ed25519 key (its ARN and its purpose tag both required), archive tiles and notes, announce checkpoints.
+    for (const fn of [f.audit, f.checkpoint]) this.grantCheckpointing(fn, stateful);
+
+    // Every minute: checkpoint each tenant's newest entries after re-checking them (the auditor), tiles and note to
+    // the Object Lock bucket, the event on the bus (docs/api.md §7).
+    new Rule(this, 'CheckpointSchedule', {
+      description: 'Kakunin ledger checkpoint and audit, every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(f.checkpoint.function, { retryAttempts: 0 })],
+    });
+  }
+
+  /** Read the ledger, put checkpoint items, sign with the checkpoint key, archive under log/, announce. */
+  private grantCheckpointing(fn: KakuninFunction, stateful: StatefulResources): void {
+    grantTable(fn.function, stateful.tables.ledger, 'append');
+    allowSignWithCheckpointKey(fn.function, stateful.checkpointKey);
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ArchiveLedgerCheckpointsAndTiles',
+        // Put and Get only: Object Lock keeps every version; nothing here may delete or change retention.
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [stateful.artifactBucket.arnForObjects('log/*')],
+      }),
+    );
+    stateful.eventBus.grantPutEventsTo(fn.function);
   }
 }

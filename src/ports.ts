@@ -2,6 +2,8 @@
  * The interfaces core needs. Core never imports an adapter; adapters (aws/, local/, memory/) implement these.
  * Every method may reject with a DependencyError (→ 503, no effect); core fails closed on any rejection.
  */
+
+import type { StoredLogCheck } from './core/ledger/stored-log-check.js';
 import type {
   AgentRecord,
   ApiKeyRecord,
@@ -14,6 +16,7 @@ import type {
   RevocationReason,
   RiskSnapshot,
   TenantRecord,
+  VaultKeySpec,
   VerifiedAction,
 } from './core/model.js';
 
@@ -26,12 +29,13 @@ export interface Random {
   bytes(length: number): Uint8Array;
 }
 
-export type SigningAlgorithm = 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256';
+/** `ED25519`: PureEdDSA over the message itself (KMS `ED25519_SHA_512` with `MessageType: 'RAW'`). */
+export type SigningAlgorithm = 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256' | 'ED25519';
 
 export interface KeyTags {
   tenantId: string;
   /** What the key is for: the deployment's root CA, a tenant's issuing CA, or one agent. */
-  purpose: 'root-ca' | 'issuing-ca' | 'agent';
+  purpose: 'root-ca' | 'issuing-ca' | 'agent' | 'checkpoint';
   agentId?: string;
 }
 
@@ -44,7 +48,7 @@ export interface KeyTags {
  */
 export interface KeyVault {
   /** Creates a SIGN_VERIFY key and returns its id (a KMS key ARN when deployed). */
-  createKey(spec: KeySpec, tags: KeyTags): Promise<string>;
+  createKey(spec: VaultKeySpec, tags: KeyTags): Promise<string>;
   /** SubjectPublicKeyInfo DER of the key. */
   getPublicKey(keyId: string): Promise<Uint8Array>;
   sign(keyId: string, message: Uint8Array, algorithm: SigningAlgorithm): Promise<Uint8Array>;
@@ -222,21 +226,78 @@ export interface VelocityStore {
 
 export interface AuditQuery {
   actorId?: string;
+  type?: string;
+  /** Epoch ms bounds on `createdAt`, inclusive. */
   from?: number;
   to?: number;
   limit: number;
   cursor?: string;
 }
 
-export type LedgerVerification =
-  | { valid: true; entries: number; head: { seq: number; hash: string } | null }
-  | { valid: false; entries: number; firstInvalidSeq: number; reason: string };
+/** The stored log checked against itself (and, through the audit log service, against its signed checkpoints). */
+export type LedgerVerification = StoredLogCheck;
 
-/** Append-only, hash-chained per tenant. No method updates or deletes an entry. */
+/** One entry as the ledger stores it (docs/data-model.md "ledger"). */
+export interface StoredLeaf {
+  seq: number;
+  /** The entry's JCS form exactly as `GET /v1/audit` returns it: the Merkle leaf's bytes (UTF-8). */
+  leaf: string;
+  /** Hashes of the perfect subtrees the entry completes, by level (level 0 is its leaf hash). */
+  nodes: Uint8Array[];
+  /** On the first entry of each stored item: the stored Merkle frontier before it. */
+  frontierBefore?: Uint8Array[];
+  /** False when the stored item holding the entry is malformed. */
+  wellFormed?: boolean;
+}
+
+export interface TreeHead {
+  size: number;
+  /** The Merkle frontier (compact range) of the whole tree: its root is these folded from the right. */
+  frontier: Uint8Array[];
+}
+
+/**
+ * Append-only per tenant: a hash chain (seq from 0) and an RFC 9162 Merkle tree whose leaf i is the entry with seq i.
+ * No method updates or deletes an entry. `append` is the hot path (one conditional write); everything else reads.
+ */
 export interface Ledger {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Every stored entry and tree hash recomputed from the leaves (no checkpoints: see AuditLogService.verify). */
   verify(tenantId: string): Promise<LedgerVerification>;
+  /** Stored entries with seq in [from, to), oldest first, read page by page. */
+  scan(tenantId: string, from: number, to?: number): AsyncIterable<StoredLeaf>;
+  /** The tree's size and frontier now (one read). */
+  head(tenantId: string): Promise<TreeHead>;
+  /** The frontier of the tree of `size` entries (one read). */
+  frontierAt(tenantId: string, size: number): Promise<Uint8Array[]>;
+  /** Stored hashes of perfect subtrees [s, s + 2^k), s a multiple of 2^k (one read each, batched). */
+  subtreeHashes(tenantId: string, ranges: readonly [number, number][]): Promise<Uint8Array[]>;
+}
+
+/** A signed checkpoint as stored: `note` is the C2SP signed note; `createdAt` epoch ms. */
+export interface StoredCheckpoint {
+  size: number;
+  note: string;
+  createdAt: number;
+}
+
+/** Signed checkpoints per tenant, write-once by size (the ledger table's put-only items when deployed). */
+export interface CheckpointStore {
+  /** Conditional on the size being new; returns the stored checkpoint (another writer's, if it won). */
+  put(tenantId: string, checkpoint: StoredCheckpoint): Promise<StoredCheckpoint>;
+  latest(tenantId: string): Promise<StoredCheckpoint | undefined>;
+  /** Every checkpoint, by ascending size. */
+  list(tenantId: string): Promise<StoredCheckpoint[]>;
+}
+
+/**
+ * Where checkpoints and tiles (C2SP tlog-tiles) are kept for mirrors and forensics: the Object Lock bucket when
+ * deployed (every version retained in COMPLIANCE mode), the data directory locally. Paths are relative to the tenant.
+ */
+export interface LogArchive {
+  put(tenantId: string, path: string, bytes: Uint8Array): Promise<void>;
+  get(tenantId: string, path: string): Promise<Uint8Array | undefined>;
 }
 
 /** Verified actions flow here (Kinesis when deployed) for the behavioural pipeline. */

@@ -16,6 +16,10 @@ const QUERY_PARAMETERS: Record<string, string[]> = {
   'GET /v1/ca/chain': ['tenant'],
   'GET /v1/crl': ['tenant'],
   'GET /v1/agents': ['limit', 'cursor'],
+  'GET /v1/audit': ['actorId', 'type', 'from', 'to', 'limit', 'cursor'],
+  'GET /v1/audit/export': ['from', 'to', 'afterSeq'],
+  'GET /v1/audit/{id}/proof': ['treeSize'],
+  'GET /v1/audit/consistency': ['from', 'to'],
 };
 
 export const ROUTES: readonly RouteSpec[] = routes.map((route) => {

@@ -44,7 +44,16 @@ export const ESM_REQUIRE_BANNER =
  * the portable handler factory of functions/<name>.ts to just the AWS ports that group uses (local mode imports the
  * factories only, never these files).
  */
-export const FUNCTION_ENTRIES = ['authorizer', 'public', 'agents', 'certificates', 'verify', 'bootstrap'] as const;
+export const FUNCTION_ENTRIES = [
+  'authorizer',
+  'public',
+  'agents',
+  'certificates',
+  'verify',
+  'audit',
+  'checkpoint',
+  'bootstrap',
+] as const;
 export type FunctionEntry = (typeof FUNCTION_ENTRIES)[number];
 
 /** Repository-relative path of an entry point: `functions/lambda/<entry>.ts`. */

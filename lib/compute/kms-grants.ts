@@ -91,6 +91,18 @@ export function allowSignWithRootKey(grantee: IGrantable, rootKey: IKey): void {
   );
 }
 
+/** kms:Sign and kms:GetPublicKey on the checkpoint key only, and only while it carries the checkpoint purpose tag. */
+export function allowSignWithCheckpointKey(grantee: IGrantable, checkpointKey: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'SignWithCheckpointKey',
+      actions: ['kms:Sign', 'kms:GetPublicKey'],
+      resources: [checkpointKey.keyArn],
+      conditions: { StringEquals: { [`aws:ResourceTag/${KMS_TAGS.purpose}`]: 'checkpoint' } },
+    }),
+  );
+}
+
 /**
  * `kms:TagResource` is granted on `key/*` (a key being created has no ARN yet), so without this a role allowed to tag
  * could give the ROOT key an `issuing-ca` purpose tag and thereby reach it through the tag-scoped Sign grants (the

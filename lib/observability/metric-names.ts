@@ -21,4 +21,8 @@ export const METRICS = {
   streamPublishFailures: 'StreamPublishFailures',
   /** Milliseconds per KMS request, dimensions `operation` (CreateKey/GetPublicKey/Sign) and `outcome` (ok/error). */
   kmsLatency: 'KmsLatency',
+  /** Seconds; the oldest ledger entry no checkpoint covers yet, per scheduled run (0 when all are covered). */
+  checkpointUncoveredAge: 'CheckpointUncoveredAgeSeconds',
+  /** Count; tenants whose newest entries failed the checkpoint's re-check (tampering or a broken store). */
+  ledgerAuditFailures: 'LedgerAuditFailures',
 } as const;

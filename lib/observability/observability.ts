@@ -202,6 +202,50 @@ export class Observability extends Construct {
     );
   }
 
+  /**
+   * The audit ledger's scheduled checkpoint-and-audit run: dashboard widgets for the uncovered age and audit failures;
+   * alarms on any audit failure, and on entries left uncovered for 10 minutes or a run that reports nothing.
+   */
+  monitorLedger(): void {
+    const metric = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: 'kakunin-api' },
+        statistic,
+        period: PERIOD,
+      });
+    const age = metric(METRICS.checkpointUncoveredAge, 'Maximum');
+    const failures = metric(METRICS.ledgerAuditFailures, 'Sum');
+    this.addWidgets(
+      new GraphWidget({
+        title: 'Ledger: oldest entry without a checkpoint (s)',
+        left: [age],
+        leftAnnotations: [{ value: 600, label: '10 min', color: '#d13212' } satisfies HorizontalAnnotation],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Ledger audit failures', left: [failures], width: 8 }),
+    );
+    this.threshold(
+      'LedgerAuditFailureAlarm',
+      failures,
+      1,
+      'The checkpoint run found ledger entries that do not re-hash or link, or a stored tree that contradicts a signed checkpoint: run GET /v1/audit/verify.',
+    );
+    this.addAlarm(
+      new Alarm(this, 'CheckpointAgeAlarm', {
+        metric: age,
+        threshold: 600,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No report at all means the scheduled run is not running: as bad as an old checkpoint.
+        treatMissingData: TreatMissingData.BREACHING,
+        alarmDescription:
+          'Ledger entries have gone more than 10 minutes without a signed checkpoint, or the checkpoint run stopped reporting.',
+      }),
+    );
+  }
+
   /** Errors, throttles and init duration (cold starts) of each function; alarms on errors and throttles. */
   monitorFunctions(functions: Record<string, { fn: IFunction; logGroup: ILogGroup }>): void {
     const entries = Object.entries(functions);

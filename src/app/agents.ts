@@ -144,7 +144,7 @@ export class AgentService {
     await this.deps.ledger.append({
       tenantId,
       actorId: id,
-      type: 'agent.updated',
+      type: patchAuditType(patch),
       payload: { fields: Object.keys(patch).sort(), ...patch, by: caller.keyId },
     });
     return this.deps.agents.update(tenantId, id, patch);
@@ -174,4 +174,11 @@ function definedSettings(input: Partial<MonitoringSettings>): Partial<Monitoring
 function throwIfLooser(settings: MonitoringSettings, parent: MonitoringSettings): void {
   const looser = settingsLooserThanParent(settings, parent);
   if (looser !== undefined) throw new KakuninError('SCOPE_EXCEEDS_PARENT', looser.message, { field: looser.field });
+}
+
+/** A status change is a suspension or reactivation (whatever else changes with it); anything else is settings. */
+function patchAuditType(patch: AgentPatch): 'agent.suspended' | 'agent.reactivated' | 'agent.settings_changed' {
+  if (patch.status === 'suspended') return 'agent.suspended';
+  if (patch.status === 'active') return 'agent.reactivated';
+  return 'agent.settings_changed';
 }

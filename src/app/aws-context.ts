@@ -11,6 +11,7 @@ import { createEventPublisher } from './aws/eventbridge.js';
 import { createActionStream } from './aws/kinesis.js';
 import { createKeyVault } from './aws/kms.js';
 import { systemClock, systemRandom } from './aws/runtime.js';
+import { createLogArchive } from './aws/s3.js';
 import { cachedProvider } from './cached-provider.js';
 import { type AppConfig, configFromEnv } from './config.js';
 import type { ContextProvider, Ports } from './context.js';
@@ -18,6 +19,7 @@ import type { ContextProvider, Ports } from './context.js';
 export function buildAwsPorts(config: AppConfig): Ports {
   return {
     ...createDynamoStores(createDocumentClient(), config.tables),
+    archive: createLogArchive(config),
     clock: systemClock,
     random: systemRandom,
     vault: createKeyVault(),

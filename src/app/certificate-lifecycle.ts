@@ -55,8 +55,50 @@ const SIGNING_ALGORITHM: Record<CertificateRecord['publicKeyAlgorithm'], Signing
   RSA: 'RSASSA_PKCS1_V1_5_SHA_256',
 };
 
+/** What caused a revocation: the revoke route, a revoked ancestor, or monitoring's automatic revocation. */
+export type RevocationTrigger = 'manual' | 'cascade' | 'anomaly';
+
+/** Certificates below a revoked one audited per revocation at most (a deeper or wider tree is noted as truncated). */
+const MAX_CASCADE_ENTRIES = 1_000;
+
 export class CertificateLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
+
+  /**
+   * Every certificate below a newly revoked one is invalid from now on (ancestor path, docs/adr/0004): each gets its
+   * own `certificate.revoked` entry with `trigger: 'cascade'`, so a forensic reader filtering by certificate or agent
+   * sees when and why it stopped verifying. Written together (group commit), after the revocation's own entry.
+   */
+  private async auditCascade(tenantId: string, root: string, revokedAt: number, by: string): Promise<void> {
+    const below: CertificateRecord[] = [];
+    let frontier = [root];
+    while (frontier.length > 0 && below.length < MAX_CASCADE_ENTRIES) {
+      const children = (
+        await Promise.all(frontier.map((fp) => this.deps.certificates.listChildren(tenantId, fp)))
+      ).flat();
+      below.push(...children.slice(0, MAX_CASCADE_ENTRIES - below.length));
+      frontier = children.map((child) => child.fingerprint);
+    }
+    const truncated = frontier.length > 0;
+    await Promise.all(
+      below.map((child) =>
+        this.deps.ledger.append({
+          tenantId,
+          actorId: child.agentId,
+          type: 'certificate.revoked',
+          certificateFingerprint: child.fingerprint,
+          payload: {
+            reason: 'parent_revoked',
+            trigger: 'cascade',
+            cause: root,
+            revokedAt: iso(revokedAt),
+            by,
+            ...(truncated ? { cascadeTruncatedAfter: MAX_CASCADE_ENTRIES } : {}),
+          },
+        }),
+      ),
+    );
+  }
 
   /**
    * Issues to `agentId` once the policy allows it (an agent key: only to its sub-agents, under its own agent's
@@ -76,6 +118,16 @@ export class CertificateLifecycle {
     const issued = await this.deps.ca.issue({
       ...request,
       beforeStore: async (record) => {
+        // A key the service created for this certificate is its own security event: which key, for whom.
+        if (record.keyRef !== undefined) {
+          await this.deps.ledger.append({
+            tenantId: record.tenantId,
+            actorId: record.agentId,
+            type: 'key.minted',
+            certificateFingerprint: record.fingerprint,
+            payload: { keyRef: record.keyRef, keySpec: record.keySpec ?? record.publicKeyAlgorithm, by },
+          });
+        }
         await this.deps.ledger.append({
           tenantId: record.tenantId,
           actorId: record.agentId,
@@ -103,7 +155,13 @@ export class CertificateLifecycle {
    * Revokes (idempotently: the first time and reason stand), then audits and announces. A repeated request is audited
    * again (`payload.repeated: true`) and announced again: the earlier attempt may have failed before doing either.
    */
-  async revoke(tenantId: string, fingerprint: string, reason: RevocationReason, by: string): Promise<RevokeOutcome> {
+  async revoke(
+    tenantId: string,
+    fingerprint: string,
+    reason: RevocationReason,
+    by: string,
+    trigger: RevocationTrigger = 'manual',
+  ): Promise<RevokeOutcome> {
     const { record } = await this.deps.ca.state(tenantId, fingerprint);
     const result = await this.deps.ca.revoke(tenantId, fingerprint, reason);
     await this.deps.ledger.append({
@@ -113,11 +171,13 @@ export class CertificateLifecycle {
       certificateFingerprint: fingerprint,
       payload: {
         reason: result.reason,
+        trigger,
         revokedAt: iso(result.revokedAt),
         by,
         ...(result.changed ? {} : { repeated: true, requestedReason: reason }),
       },
     });
+    if (result.changed) await this.auditCascade(tenantId, fingerprint, result.revokedAt, by);
     await this.announce(tenantId, 'agent.certificate_revoked', {
       agent_id: record.agentId,
       certificate_fingerprint: fingerprint,

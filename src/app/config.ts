@@ -18,6 +18,10 @@ export const ENV = {
   publicBaseUrl: 'KAKUNIN_PUBLIC_BASE_URL',
   scopeOid: 'KAKUNIN_SCOPE_OID',
   timestampWindowSeconds: 'KAKUNIN_TIMESTAMP_WINDOW_SECONDS',
+  /** The Ed25519 KMS key that signs ledger checkpoints (docs/api.md §7). */
+  checkpointKeyId: 'KAKUNIN_CHECKPOINT_KEY_ID',
+  /** `<host>` of the ledger's origin `<host>/kakunin/<tenant>`; default: the public base URL's host. */
+  logHost: 'KAKUNIN_LOG_HOST',
 } as const;
 
 export interface AppConfig {
@@ -30,6 +34,11 @@ export interface AppConfig {
   timestampWindowMs: number;
   /** Local mode serves exactly one tenant; public routes default to it. Unset when deployed. */
   defaultTenantId?: string;
+  /** Ed25519 checkpoint key; unset: created in the vault on first use (local mode stores its id; tests). */
+  checkpointKeyId?: string;
+  logHost?: string;
+  /** A served checkpoint covers entries older than this. @default 60_000 (deployed); local mode 2_000 */
+  checkpointCoverageMs?: number;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -76,6 +85,8 @@ function timestampWindowSeconds(env: Env): number {
 export function configFromEnv(env: Env = process.env): AppConfig {
   const artifactBucket = optional(env, ENV.artifactBucket, /^.{3,}$/s);
   const scopeOid = optional(env, ENV.scopeOid, /^\d+(\.\d+)+$/);
+  const checkpointKeyId = optional(env, ENV.checkpointKeyId, /^.{1,2048}$/s);
+  const logHost = optional(env, ENV.logHost, /^[A-Za-z0-9.:_-]{1,253}$/);
   return {
     tables: {
       registry: required(env, ENV.registryTable, 3),
@@ -89,5 +100,7 @@ export function configFromEnv(env: Env = process.env): AppConfig {
     publicBaseUrl: httpUrl(env, ENV.publicBaseUrl),
     ...(scopeOid === undefined ? {} : { scopeOid }),
     timestampWindowMs: timestampWindowSeconds(env) * 1_000,
+    ...(checkpointKeyId === undefined ? {} : { checkpointKeyId }),
+    ...(logHost === undefined ? {} : { logHost }),
   };
 }

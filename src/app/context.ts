@@ -10,16 +10,19 @@ import type {
   ApiKeyStore,
   CaStore,
   CertificateStore,
+  CheckpointStore,
   Clock,
   CrlStore,
   EventPublisher,
   KeyVault,
   Ledger,
+  LogArchive,
   NonceStore,
   Random,
   RiskReader,
   VelocityStore,
 } from '../ports.js';
+import type { AuditLogService } from './audit-log.js';
 import type { AppConfig } from './config.js';
 
 export interface Ports {
@@ -33,6 +36,8 @@ export interface Ports {
   nonces: NonceStore;
   velocity: VelocityStore;
   ledger: Ledger;
+  checkpoints: CheckpointStore;
+  archive: LogArchive;
   stream: ActionStream;
   events: EventPublisher;
   risk: RiskReader;
@@ -44,6 +49,8 @@ export interface AppContext extends Ports {
   config: AppConfig;
   ca: CertificateAuthorityService;
   verifier: ActionVerifierService;
+  /** Checkpoints, proofs and the full ledger check (docs/api.md §7). */
+  auditLog: AuditLogService;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * The audit ledger's hash chain (contract §7): each entry's hash is SHA-256 over the previous entry's hash and the
- * JCS form of the entry's own fields (everything but `hash`). Altering or removing any stored entry breaks every link
- * after it, which `verifyChain` reports as the first invalid sequence number.
+ * The audit ledger's hash chain (docs/api.md §7): each entry's hash is SHA-256 over the previous entry's hash, a
+ * newline and the JCS form of the entry's own fields (everything but `hash`). Altering or removing any stored entry
+ * breaks every link after it, which `verifyChain` reports as the first invalid sequence number. Seqs start at 0, so
+ * the entry with seq i is leaf i of the tenant's Merkle tree (core/ledger/merkle.ts); its leaf bytes are the JCS form
+ * of the whole entry, `hash` included (`sealLeaf`).
  */
 import { hash } from 'node:crypto';
 import { canonicalString } from './canonical-json.js';
@@ -32,6 +34,10 @@ function chainHash(prevHash: string, canonicalText: string): string {
  * being stored in a silently altered form: the append fails closed.
  */
 export function sealEntry(unhashed: Omit<AuditEntry, 'hash'>): AuditEntry {
+  return sealWithText(unhashed).entry;
+}
+
+function sealWithText(unhashed: Omit<AuditEntry, 'hash'>): { entry: AuditEntry; text: string } {
   // A stray `hash` on the input is not part of the hashed fields (entryHash deletes it too).
   let fields: object = unhashed;
   if (Object.hasOwn(unhashed, 'hash')) {
@@ -39,20 +45,47 @@ export function sealEntry(unhashed: Omit<AuditEntry, 'hash'>): AuditEntry {
     fields = rest;
   }
   const text = canonicalString(fields);
-  const stored = JSON.parse(text) as AuditEntry;
+  const entry = JSON.parse(text) as AuditEntry;
   // Assigned, not spread: adding to a parsed object is cheap, a spread copy is not (see docs/verification.md).
-  stored.hash = chainHash(stored.prevHash, text);
-  return stored;
+  entry.hash = chainHash(entry.prevHash, text);
+  return { entry, text };
+}
+
+/**
+ * `sealEntry` plus the entry's leaf text: the JCS form of the sealed entry, `hash` included, exactly what
+ * `GET /v1/audit` returns and what the Merkle leaf hashes. Built from the text already hashed by inserting the
+ * `"hash"` member at its sorted place instead of canonicalising a second time: every member sorting before `hash`
+ * (actorId, certificateFingerprint, createdAt, errorCode) is a string, so the first `,"id":` of the text is the
+ * top-level `id` member (quotes inside strings are escaped). Anything else falls back to a full JCS pass.
+ */
+export function sealLeaf(unhashed: Omit<AuditEntry, 'hash'>): { entry: AuditEntry; leaf: string } {
+  const { entry, text } = sealWithText(unhashed);
+  const stringsBeforeHash =
+    typeof entry.actorId === 'string' &&
+    typeof entry.createdAt === 'string' &&
+    (entry.certificateFingerprint === undefined || typeof entry.certificateFingerprint === 'string') &&
+    (entry.errorCode === undefined || typeof entry.errorCode === 'string');
+  const at = stringsBeforeHash ? text.indexOf(',"id":') : -1;
+  const leaf = at > 0 ? `${text.slice(0, at)},"hash":"${entry.hash}"${text.slice(at)}` : leafText(entry);
+  return { entry, leaf };
+}
+
+/** The leaf text of a stored entry: its JCS form, `hash` included. */
+export function leafText(entry: AuditEntry): string {
+  return canonicalString(entry);
 }
 
 export type ChainCheck =
   | { valid: true; entries: number; head: { seq: number; hash: string } | null }
   | { valid: false; entries: number; firstInvalidSeq: number; reason: string };
 
-/** Checks entries in ascending seq order, starting at seq 1. */
-export function verifyChain(entries: Iterable<AuditEntry>): ChainCheck {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+/** Checks entries in ascending seq order, starting at seq 0 (or `start`, linked from `prevHash`). */
+export function verifyChain(
+  entries: Iterable<AuditEntry>,
+  start: { seq: number; prevHash: string } = { seq: 0, prevHash: GENESIS_HASH },
+): ChainCheck {
+  let prevHash = start.prevHash;
+  let expectedSeq = start.seq;
   let count = 0;
   let head: { seq: number; hash: string } | null = null;
   for (const entry of entries) {

@@ -35,6 +35,8 @@ export interface AgentRecord {
 
 /** Key specs a service-held key may have (contract §3 allows ECC_NIST_P256 and RSA_2048 for agents). */
 export type KeySpec = 'ECC_NIST_P256' | 'RSA_2048' | 'RSA_4096';
+/** Every key the vault creates: the certificate keys, plus the Ed25519 key that signs ledger checkpoints. */
+export type VaultKeySpec = KeySpec | 'ECC_NIST_EDWARDS25519';
 
 /** The algorithm family of a certificate's public key; decides how action signatures are verified. */
 export type PublicKeyAlgorithm = 'ECDSA_P256' | 'RSA';
@@ -169,12 +171,24 @@ export interface AuditEntryInput {
   nonce?: string;
   timestamp?: number;
   riskScore?: number;
+  /** Where a verified action came from, as the verifier reported it (docs/api.md §4; not signed). */
+  origin?: ActionOrigin;
 }
 
+/** `origin` of `POST /v1/actions/verify` (`{"envelope", "origin"}`): unsigned, audited, fed to monitoring. */
+export interface ActionOrigin {
+  ip?: string;
+  userAgent?: string;
+  region?: string;
+}
+
+/** An entry exactly as `GET /v1/audit` returns it and as its Merkle leaf hashes it (docs/api.md §7). */
 export interface AuditEntry extends AuditEntryInput {
   id: string;
+  /** From 0: the entry's leaf index in the tenant's Merkle tree. */
   seq: number;
-  createdAt: number;
+  /** RFC 3339, UTC, millisecond precision. */
+  createdAt: string;
   hash: string;
   prevHash: string;
 }
@@ -190,7 +204,11 @@ export interface VerifiedAction {
   verifiedAt: number;
 }
 
-export type EventType = 'certificate.issued' | 'agent.pre_revocation_warning' | 'agent.certificate_revoked';
+export type EventType =
+  | 'certificate.issued'
+  | 'agent.pre_revocation_warning'
+  | 'agent.certificate_revoked'
+  | 'ledger.checkpoint_published';
 
 /** Contract §5. */
 export interface KakuninEvent {

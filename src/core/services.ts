@@ -5,7 +5,15 @@
 
 import type { PublishedCrl } from '../ports.js';
 import type { VerificationCode } from './errors.js';
-import type { AgentRecord, CertificateRecord, KeySpec, RevocationReason, RiskBand, Scope } from './model.js';
+import type {
+  ActionOrigin,
+  AgentRecord,
+  CertificateRecord,
+  KeySpec,
+  RevocationReason,
+  RiskBand,
+  Scope,
+} from './model.js';
 
 export interface IssueCertificateRequest {
   tenantId: string;
@@ -96,5 +104,6 @@ export interface ActionVerifierService {
    * `envelope` is untrusted input: a malformed one throws KakuninError INVALID_REQUEST (with field).
    * A dependency failure throws DependencyError (503) and nothing is reported verified.
    */
-  verify(tenantId: string, envelope: unknown): Promise<VerificationResult>;
+  /** `origin`, when the verifier sent one, is audited with the verification (docs/api.md §4). */
+  verify(tenantId: string, envelope: unknown, origin?: ActionOrigin): Promise<VerificationResult>;
 }

@@ -132,3 +132,18 @@ export const listQuerySchema = z.object({
 export const tenantQuerySchema = z.object({
   tenant: z.optional(z.string().check(z.regex(TENANT_ID_PATTERN, 'tenant is 1-64 characters of [A-Za-z0-9_-]'))),
 });
+
+/**
+ * `POST /v1/actions/verify` may wrap the envelope with where the action came from (docs/api.md §4):
+ * `{"envelope": {…}, "origin": {"ip"?, "userAgent"?, "region"?}}`. The envelope itself is checked by the verifier.
+ */
+export const verifyWrapperSchema = z.strictObject({
+  envelope: z.unknown(),
+  origin: z.optional(
+    z.strictObject({
+      ip: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+      userAgent: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+      region: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    }),
+  ),
+});

@@ -4,6 +4,7 @@
  */
 
 import { createAgentsHandler } from '../../functions/agents.js';
+import { createAuditHandler } from '../../functions/audit.js';
 import { authenticate } from '../../functions/authorizer.js';
 import { createCertificatesHandler } from '../../functions/certificates.js';
 import { createPublicHandler } from '../../functions/public.js';
@@ -20,6 +21,7 @@ export function createLocalApi(context: AppContext): LocalApi {
     agents: createAgentsHandler(provider),
     certificates: createCertificatesHandler(provider),
     verify: createVerifyHandler(provider),
+    audit: createAuditHandler(provider),
   };
   const localRoutes: LocalRoute[] = routes.map((route) => ({
     method: route.method,

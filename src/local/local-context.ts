@@ -13,22 +13,27 @@ import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
 import { FileCrlStore } from '../adapters/local/file-crl-store.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
+import { LocalLogArchive } from '../adapters/local/local-log-archive.js';
 import { NullRiskReader } from '../adapters/null-risk-reader.js';
 import { assembleContext } from '../app/assemble.js';
 import type { AppConfig } from '../app/config.js';
 import type { AppContext, Ports } from '../app/context.js';
 import type { Clock } from '../ports.js';
 import { type AdminKeyOutcome, ensureAdminKey } from './admin-key.js';
+import { ensureCheckpointKey } from './checkpoint-key.js';
 
 export const LOCAL_TENANT_ID = 'local';
 /** Contract §4 default: ±300 s. */
 const TIMESTAMP_WINDOW_MS = 300_000;
+/** Contract §7: locally, a checkpoint covers every entry written more than 2 s before it was requested. */
+const LOCAL_CHECKPOINT_COVERAGE_MS = 2_000;
 
 export interface LocalPorts {
   ports: Ports;
   tables: AppConfig['tables'];
   streamName: string;
   eventBus: LocalEventBus;
+  dataDir: string;
   /**
    * The running stand-ins: their configured SDK clients and `dynamoClientConfig()` / `kinesisClientConfig()` for
    * any further client in this process (they listen on Unix sockets only: a plain endpoint URL cannot reach them).
@@ -51,6 +56,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       clock,
       random: { bytes: (length) => new Uint8Array(randomBytes(length)) },
       vault: new LocalKeyVault({ dataDir }),
+      archive: new LocalLogArchive(dataDir),
       crls: new FileCrlStore(dataDir),
       stream: new KinesisActionStream(emulators.kinesis, emulators.streamName),
       events: eventBus,
@@ -62,6 +68,7 @@ export async function buildLocalPorts(options: { dataDir: string; log?: (line: s
       tables: emulators.tableNames,
       streamName: emulators.streamName,
       eventBus,
+      dataDir,
       emulators,
       stop: () => emulators.stop(),
     };
@@ -98,6 +105,10 @@ export async function buildLocalContext(options: LocalContextOptions): Promise<L
       publicBaseUrl: `http://127.0.0.1:${options.port}`,
       timestampWindowMs: TIMESTAMP_WINDOW_MS,
       defaultTenantId: LOCAL_TENANT_ID,
+      // The same key across restarts, so every checkpoint verifies with the one published verifier key.
+      checkpointKeyId: await ensureCheckpointKey(local.ports.vault, local.dataDir),
+      logHost: 'localhost',
+      checkpointCoverageMs: LOCAL_CHECKPOINT_COVERAGE_MS,
     };
     const context = assembleContext(local.ports, config);
     await context.ca.ensureRoot();

@@ -26,7 +26,16 @@ describe('KMS', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
-    expect(Object.keys(stateful.findResources('AWS::KMS::Key'))).toHaveLength(1);
+    // The root CA key and the ledger's Ed25519 checkpoint key; nothing else is created at deploy time.
+    expect(Object.keys(stateful.findResources('AWS::KMS::Key'))).toHaveLength(2);
+    stateful.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({
+        KeySpec: 'ECC_NIST_EDWARDS25519',
+        KeyUsage: 'SIGN_VERIFY',
+        Tags: Match.arrayWith([{ Key: 'kakunin:purpose', Value: 'checkpoint' }]),
+      }),
+      DeletionPolicy: 'Retain',
+    });
   });
 
   it('lets runtime keys be created only with Kakunin tags, a signing usage and an allowed spec', () => {
@@ -300,9 +309,9 @@ describe('API Gateway', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { AuthorizationType: string; HttpMethod: string; RequestValidatorId?: unknown };
     }[];
-    expect(methods).toHaveLength(13);
+    expect(methods).toHaveLength(20);
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(3);
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(10);
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(17);
     for (const m of methods) expect(m.Properties.RequestValidatorId).toBeDefined();
   });
 
@@ -332,7 +341,7 @@ describe('Lambda', () => {
     const functions = Object.entries(stateless.findResources('AWS::Lambda::Function'))
       .filter(([id]) => !id.includes('Providerframework'))
       .map(([, fn]) => fn) as { Properties: Record<string, unknown> }[];
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -382,6 +391,41 @@ describe('Lambda', () => {
     );
     expect(alarm?.[1]).toMatchObject({
       Properties: { MetricName: 'StreamPublishFailures', Namespace: 'Kakunin', Threshold: 1 },
+    });
+  });
+});
+
+describe('audit function (ledger checkpoints)', () => {
+  it('signs only with the checkpoint key while it carries the checkpoint purpose tag, and only puts/gets log/*', () => {
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')) as {
+      Properties: { PolicyDocument: { Statement: { Sid?: string; Action: unknown; Condition?: unknown }[] } };
+    }[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const sign = statements.find((s) => s.Sid === 'SignWithCheckpointKey');
+    expect(sign).toMatchObject({
+      Action: ['kms:Sign', 'kms:GetPublicKey'],
+      Condition: { StringEquals: { 'aws:ResourceTag/kakunin:purpose': 'checkpoint' } },
+    });
+    expect(statements.find((s) => s.Sid === 'ArchiveLedgerCheckpointsAndTiles')?.Action).toEqual([
+      's3:PutObject',
+      's3:GetObject',
+    ]);
+    expect(JSON.stringify(statements)).not.toMatch(/s3:Delete|s3:PutObjectRetention|s3:BypassGovernanceRetention/);
+  });
+});
+
+describe('scheduled checkpoint and audit', () => {
+  it('runs every minute, and alarms on an audit failure and on entries uncovered for 10 minutes or no report', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'LedgerAuditFailures',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CheckpointUncoveredAgeSeconds',
+      Threshold: 600,
+      TreatMissingData: 'breaching',
     });
   });
 });

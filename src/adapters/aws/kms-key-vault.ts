@@ -3,7 +3,9 @@
  *
  * `sign` hashes the message locally and sends only the 32-byte SHA-256 digest with `MessageType: 'DIGEST'`: the
  * message never leaves the process and there is no 4 KiB cap (RAW mode's limit). ECDSA signatures are returned as KMS
- * returns them, DER; consumers that need raw r‖s convert with core/crypto/ecdsa-format.
+ * returns them, DER; consumers that need raw r‖s convert with core/crypto/ecdsa-format. The Ed25519 checkpoint key
+ * (`ECC_NIST_EDWARDS25519`) is the exception: PureEdDSA signs the message itself, so it goes as `MessageType: 'RAW'`
+ * with `ED25519_SHA_512`, capped at 4096 bytes (a checkpoint note's text is ~100 bytes).
  *
  * Error mapping (docs/key-vault.md): unknown key → NOT_FOUND; algorithm that does not fit the key → INVALID_REQUEST;
  * disabled / pending-deletion / unavailable key → KeyUnusableError (a DependencyError, 503); everything else
@@ -22,8 +24,9 @@ import {
 } from '@aws-sdk/client-kms';
 import { ecdsaDerToRaw } from '../../core/crypto/ecdsa-format.js';
 import { DependencyError, invalidRequest, KakuninError } from '../../core/errors.js';
-import type { KeySpec } from '../../core/model.js';
+import type { VaultKeySpec } from '../../core/model.js';
 import type { KeyTags, KeyVault, SigningAlgorithm } from '../../ports.js';
+import { KMS_RAW_MESSAGE_LIMIT } from '../local/message-signer.js';
 
 export const KMS_TAG_KEYS = {
   tenant: 'kakunin:tenant',
@@ -57,11 +60,12 @@ export interface KmsKeyVaultOptions {
   publicKeyCacheSize?: number;
 }
 
-const SPECS: readonly KeySpec[] = ['ECC_NIST_P256', 'RSA_2048', 'RSA_4096'];
-const ALGORITHM_OF: Record<KeySpec, SigningAlgorithm> = {
+const SPECS: readonly VaultKeySpec[] = ['ECC_NIST_P256', 'RSA_2048', 'RSA_4096', 'ECC_NIST_EDWARDS25519'];
+const ALGORITHM_OF: Record<VaultKeySpec, SigningAlgorithm> = {
   ECC_NIST_P256: 'ECDSA_SHA_256',
   RSA_2048: 'RSASSA_PKCS1_V1_5_SHA_256',
   RSA_4096: 'RSASSA_PKCS1_V1_5_SHA_256',
+  ECC_NIST_EDWARDS25519: 'ED25519',
 };
 /** KMS: tag values are 0–256 Unicode characters; key ids/ARNs/aliases are at most 2048. */
 const MAX_TAG_VALUE = 256;
@@ -72,7 +76,7 @@ const UNUSABLE_KEY_ERRORS = new Set(['DisabledException', 'KMSInvalidStateExcept
 
 interface CachedKey {
   spki: Uint8Array;
-  spec: KeySpec | undefined;
+  spec: VaultKeySpec | undefined;
 }
 
 export class KmsKeyVault implements KeyVault {
@@ -91,7 +95,7 @@ export class KmsKeyVault implements KeyVault {
     this.cacheSize = Math.max(1, options.publicKeyCacheSize ?? 1000);
   }
 
-  async createKey(spec: KeySpec, tags: KeyTags): Promise<string> {
+  async createKey(spec: VaultKeySpec, tags: KeyTags): Promise<string> {
     if (!SPECS.includes(spec)) throw invalidRequest('unsupported key spec', 'keySpec');
     const validTags = kmsTags(tags);
     const input: CreateKeyCommandInput = {
@@ -114,25 +118,34 @@ export class KmsKeyVault implements KeyVault {
   async sign(keyId: string, message: Uint8Array, algorithm: SigningAlgorithm): Promise<Uint8Array> {
     checkKeyId(keyId);
     if (!(message instanceof Uint8Array)) throw invalidRequest('message must be bytes');
-    if (algorithm !== 'ECDSA_SHA_256' && algorithm !== 'RSASSA_PKCS1_V1_5_SHA_256') {
+    if (algorithm !== 'ECDSA_SHA_256' && algorithm !== 'RSASSA_PKCS1_V1_5_SHA_256' && algorithm !== 'ED25519') {
       throw invalidRequest('unsupported signing algorithm');
+    }
+    if (algorithm === 'ED25519' && message.length > KMS_RAW_MESSAGE_LIMIT) {
+      throw invalidRequest(`an Ed25519 message is at most ${KMS_RAW_MESSAGE_LIMIT} bytes`);
     }
     // Refuse a mismatch before calling KMS when the key's spec is already known; KMS refuses it too otherwise.
     const known = this.publicKeys.get(keyId)?.spec;
     if (known !== undefined && ALGORITHM_OF[known] !== algorithm) {
       throw invalidRequest(`a ${known} key does not sign ${algorithm}`);
     }
-    const digest = createHash('sha256').update(message).digest();
-    const out = await this.call('Sign', keyId, () =>
-      this.client.send(
-        new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: algorithm }),
-      ),
-    );
+    const command =
+      algorithm === 'ED25519'
+        ? new SignCommand({ KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ED25519_SHA_512' })
+        : new SignCommand({
+            KeyId: keyId,
+            Message: createHash('sha256').update(message).digest(),
+            MessageType: 'DIGEST',
+            SigningAlgorithm: algorithm,
+          });
+    const out = await this.call('Sign', keyId, () => this.client.send(command));
     const signature = out?.Signature;
     if (!(signature instanceof Uint8Array) || signature.length === 0) {
       throw new DependencyError('KMS Sign returned no signature');
     }
     if (algorithm === 'ECDSA_SHA_256') assertEcdsaDer(signature);
+    if (algorithm === 'ED25519' && signature.length !== 64)
+      throw new DependencyError('KMS returned a malformed Ed25519 signature');
     return new Uint8Array(signature);
   }
 

@@ -13,7 +13,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DependencyError, invalidRequest, KakuninError } from '../../core/errors.js';
-import type { KeySpec } from '../../core/model.js';
+import type { VaultKeySpec } from '../../core/model.js';
 import type { KeyTags, KeyVault, SigningAlgorithm } from '../../ports.js';
 import { signMessage } from './message-signer.js';
 
@@ -22,8 +22,8 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 /** `local:` + a lowercase RFC 4122 UUID, exactly as `randomUUID` produces it. */
 export const LOCAL_KEY_ID = /^local:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-const SPECS: readonly KeySpec[] = ['ECC_NIST_P256', 'RSA_2048', 'RSA_4096'];
-const PURPOSES: readonly KeyTags['purpose'][] = ['root-ca', 'issuing-ca', 'agent'];
+const SPECS: readonly VaultKeySpec[] = ['ECC_NIST_P256', 'RSA_2048', 'RSA_4096', 'ECC_NIST_EDWARDS25519'];
+const PURPOSES: readonly KeyTags['purpose'][] = ['root-ca', 'issuing-ca', 'agent', 'checkpoint'];
 
 export interface LocalKeyVaultOptions {
   /** The local data directory (`--data-dir`); keys go to `<dataDir>/keys/`. */
@@ -31,7 +31,7 @@ export interface LocalKeyVaultOptions {
 }
 
 interface KeyMetadata {
-  spec: KeySpec;
+  spec: VaultKeySpec;
   tags: KeyTags;
 }
 
@@ -48,7 +48,7 @@ export class LocalKeyVault implements KeyVault {
     this.dir = join(options.dataDir, 'keys');
   }
 
-  async createKey(spec: KeySpec, tags: KeyTags): Promise<string> {
+  async createKey(spec: VaultKeySpec, tags: KeyTags): Promise<string> {
     if (!SPECS.includes(spec)) throw invalidRequest('unsupported key spec', 'keySpec');
     const metadata: KeyMetadata = { spec, tags: validTags(tags) };
     const { privateKey } = await generate(spec);
@@ -140,7 +140,8 @@ export class LocalKeyVault implements KeyVault {
   }
 }
 
-async function generate(spec: KeySpec): Promise<{ privateKey: KeyObject }> {
+async function generate(spec: VaultKeySpec): Promise<{ privateKey: KeyObject }> {
+  if (spec === 'ECC_NIST_EDWARDS25519') return generateKeyPairAsync('ed25519');
   // Asynchronous generation: an RSA_4096 key takes seconds and must not block the dev server's event loop.
   return spec === 'ECC_NIST_P256'
     ? generateKeyPairAsync('ec', { namedCurve: 'prime256v1' })
@@ -172,7 +173,8 @@ function parseKey(metadataText: string, pem: string): LoadedKey {
   }
 }
 
-function specOf(key: KeyObject): KeySpec | undefined {
+function specOf(key: KeyObject): VaultKeySpec | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return 'ECC_NIST_EDWARDS25519';
   if (key.asymmetricKeyType === 'ec') {
     return key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? 'ECC_NIST_P256' : undefined;
   }

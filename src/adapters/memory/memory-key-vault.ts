@@ -4,12 +4,12 @@
  */
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { KakuninError } from '../../core/errors.js';
-import type { KeySpec } from '../../core/model.js';
+import type { VaultKeySpec } from '../../core/model.js';
 import type { KeyTags, KeyVault, SigningAlgorithm } from '../../ports.js';
 import { signMessage } from '../local/message-signer.js';
 
 interface HeldKey {
-  spec: KeySpec;
+  spec: VaultKeySpec;
   privateKey: KeyObject;
   publicKey: KeyObject;
   tags: KeyTags;
@@ -18,12 +18,14 @@ interface HeldKey {
 export class MemoryKeyVault implements KeyVault {
   private readonly keys = new Map<string, HeldKey>();
 
-  async createKey(spec: KeySpec, tags: KeyTags): Promise<string> {
+  async createKey(spec: VaultKeySpec, tags: KeyTags): Promise<string> {
     const id = `mem-key-${randomUUID()}`;
     const pair =
-      spec === 'ECC_NIST_P256'
-        ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-        : generateKeyPairSync('rsa', { modulusLength: spec === 'RSA_2048' ? 2048 : 4096 });
+      spec === 'ECC_NIST_EDWARDS25519'
+        ? generateKeyPairSync('ed25519')
+        : spec === 'ECC_NIST_P256'
+          ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+          : generateKeyPairSync('rsa', { modulusLength: spec === 'RSA_2048' ? 2048 : 4096 });
     this.keys.set(id, { spec, tags, ...pair });
     return id;
   }

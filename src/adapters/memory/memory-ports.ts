@@ -7,6 +7,7 @@ import type { Ports } from '../../app/context.js';
 import type { Clock, KeyVault } from '../../ports.js';
 import { MemoryKeyVault } from './memory-key-vault.js';
 import { MemoryLedger } from './memory-ledger.js';
+import { MemoryCheckpointStore, MemoryLogArchive } from './memory-log.js';
 import {
   MemoryAgentStore,
   MemoryApiKeyStore,
@@ -20,6 +21,7 @@ import { MemoryActionStream, MemoryEventPublisher, MemoryRiskReader } from './me
 export interface MemoryPorts<V extends KeyVault = MemoryKeyVault> extends Ports {
   vault: V;
   ledger: MemoryLedger;
+  archive: MemoryLogArchive;
   stream: MemoryActionStream;
   events: MemoryEventPublisher;
   risk: MemoryRiskReader;
@@ -38,6 +40,8 @@ export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { cloc
     nonces: new MemoryNonceStore(),
     velocity: new MemoryVelocityStore(),
     ledger: new MemoryLedger(options.clock),
+    checkpoints: new MemoryCheckpointStore(),
+    archive: new MemoryLogArchive(),
     stream: new MemoryActionStream(),
     events: new MemoryEventPublisher(),
     risk: new MemoryRiskReader(),

@@ -153,5 +153,7 @@ const DESCRIPTIONS: Record<Action, string> = {
   'certificate:read': 'read certificates',
   'certificate:revoke': 'revoke certificates',
   'action:verify': 'verify actions',
+  'audit:read': 'read the audit ledger',
+  'audit:readKey': "read the audit ledger's verifier key",
 };
 const describe = (action: Action): string => DESCRIPTIONS[action];

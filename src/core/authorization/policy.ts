@@ -17,6 +17,8 @@ export const ACTIONS = [
   'certificate:read',
   'certificate:revoke',
   'action:verify',
+  'audit:read',
+  'audit:readKey',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -37,6 +39,9 @@ export const ROLE_GRANTS: Readonly<Record<Action, readonly ApiKeyRole[]>> = {
   'certificate:read': EVERY_ROLE,
   'certificate:revoke': ADMIN,
   'action:verify': EVERY_ROLE,
+  // The ledger is the tenant's record: admin only. Its checkpoint verifier key is public knowledge for any key.
+  'audit:read': ADMIN,
+  'audit:readKey': EVERY_ROLE,
 };
 
 /**

@@ -26,7 +26,7 @@ import type {
 import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
-import { riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
+import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
 import { DEFAULT_SCOPE_OID } from '../scope/scope-oid.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
 import { checkAgents, checkCertificate } from './certificate-check.js';
@@ -102,7 +102,7 @@ export class ActionVerifier implements ActionVerifierService {
     );
   }
 
-  async verify(tenantId: string, input: unknown): Promise<VerificationResult> {
+  async verify(tenantId: string, input: unknown, origin?: ActionOrigin): Promise<VerificationResult> {
     const { envelope, signatureBytes } = parseSignedEnvelope(input);
     const now = this.deps.clock.now();
     const fingerprint = envelope.certificateFingerprint;
@@ -119,7 +119,7 @@ export class ActionVerifier implements ActionVerifierService {
     const rejection = outcome.rejection;
     let entry: { id: string };
     try {
-      entry = await this.audit(tenantId, record, envelope, context.riskScore, rejection);
+      entry = await this.audit(tenantId, record, envelope, context.riskScore, rejection, origin);
     } catch (error) {
       // Not verified after all (503): give back what it consumed.
       if (outcome.consumed !== undefined) await this.releaseVelocity(outcome.consumed);
@@ -237,9 +237,10 @@ export class ActionVerifier implements ActionVerifierService {
     envelope: SignedEnvelope,
     riskScore: number,
     rejection: Rejection | undefined,
+    origin: ActionOrigin | undefined,
   ): Promise<{ id: string }> {
     const entry = await callPort('audit ledger', () =>
-      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, riskScore, rejection)),
+      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, riskScore, rejection, origin)),
     );
     if (typeof entry?.id !== 'string' || entry.id === '') {
       throw new DependencyError('audit ledger returned no entry id');

@@ -42,7 +42,7 @@ describe('ledger item sizing against dynalite', () => {
       const tenant = freshTenant();
       const ledger = new DynamoLedger(env().doc, env().tableNames, new TestClock(1_764_190_000_000));
       const appended = await concurrently(25, (i) => ledger.append(auditInput(tenant, i, { payload })));
-      expect(appended.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+      expect(appended.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       expect(await ledger.verify(tenant)).toMatchObject({ valid: true, entries: 25 });
       const stored = await env().doc.send(
         new QueryCommand({

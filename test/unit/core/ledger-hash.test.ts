@@ -7,16 +7,16 @@ describe('ledger hash chain', () => {
     for (let i = 0; i < 5; i += 1) {
       await ledger.append({ tenantId: 't1', actorId: 'a_1', type: 'action.verified', nonce: `n${i}` });
     }
-    expect(await ledger.verify('t1')).toMatchObject({ valid: true, entries: 5, head: { seq: 5 } });
+    expect(await ledger.verify('t1')).toMatchObject({ valid: true, entries: 5, head: { seq: 4 } });
     const chain = ledger.rawChain('t1');
     chain[2] = { ...chain[2]!, nonce: 'tampered' };
-    expect(await ledger.verify('t1')).toMatchObject({ valid: false, firstInvalidSeq: 3 });
+    expect(await ledger.verify('t1')).toMatchObject({ valid: false, firstInvalidSeq: 2 });
   });
 
   it('reports a removed entry', async () => {
     const ledger = new MemoryLedger();
     for (let i = 0; i < 3; i += 1) await ledger.append({ tenantId: 't1', actorId: 'a_1', type: 'action.rejected' });
     ledger.rawChain('t1').splice(1, 1);
-    expect(await ledger.verify('t1')).toMatchObject({ valid: false, firstInvalidSeq: 2 });
+    expect(await ledger.verify('t1')).toMatchObject({ valid: false, firstInvalidSeq: 1 });
   });
 });

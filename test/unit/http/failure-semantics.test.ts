@@ -43,7 +43,7 @@ describe('failure semantics', () => {
       const fingerprint = answer.json.fingerprint as string;
       expect(await api.ctx.certificates.get('t1', fingerprint)).toBeDefined();
       const audited = api.ports.ledger.rawChain('t1').filter((e) => e.certificateFingerprint === fingerprint);
-      expect(audited.map((e) => e.type)).toEqual(['certificate.issued']);
+      expect(audited.map((e) => e.type)).toEqual(['key.minted', 'certificate.issued']);
     } finally {
       api.ports.events.publish = publish;
     }
@@ -66,7 +66,7 @@ describe('failure semantics', () => {
     const retry = await revoke();
     expect(retry.status).toBe(200);
     const entries = api.ports.ledger.rawChain('t1').filter((e) => e.certificateFingerprint === fingerprint);
-    expect(entries.map((e) => e.type)).toEqual(['certificate.issued', 'certificate.revoked']);
+    expect(entries.map((e) => e.type)).toEqual(['key.minted', 'certificate.issued', 'certificate.revoked']);
     const events = api.ports.events.published.filter(
       (e) => e.type === 'agent.certificate_revoked' && e.data.certificate_fingerprint === fingerprint,
     );

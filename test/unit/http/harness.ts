@@ -6,6 +6,7 @@
 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createAgentsHandler } from '../../../functions/agents.js';
+import { createAuditHandler } from '../../../functions/audit.js';
 import { authenticate } from '../../../functions/authorizer.js';
 import { createCertificatesHandler } from '../../../functions/certificates.js';
 import { createPublicHandler } from '../../../functions/public.js';
@@ -153,6 +154,7 @@ export async function createTestApi(config: AppConfig = testConfig()): Promise<T
     agents: createAgentsHandler(provider),
     certificates: createCertificatesHandler(provider),
     verify: createVerifyHandler(provider),
+    audit: createAuditHandler(provider),
   };
   const lambdaContext = syntheticLambdaContext('test', 'req-1');
 

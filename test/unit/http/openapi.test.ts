@@ -140,6 +140,19 @@ describe('real handler responses validate against the document', () => {
       { method: 'GET', path: `/v1/certificates/${parent.json.fingerprint}`, key: key.json.key },
       200,
     );
+    const audit = await expectDocumented({ method: 'GET', path: '/v1/audit', key: admin, query: { limit: '2' } }, 200);
+    await expectDocumented({ method: 'GET', path: '/v1/audit', key: admin, query: { type: 'nope' } }, 400);
+    await expectDocumented({ method: 'GET', path: '/v1/audit', key: key.json.key }, 403);
+    await expectDocumented({ method: 'GET', path: '/v1/audit/export', key: admin }, 200);
+    await expectDocumented({ method: 'GET', path: '/v1/audit/checkpoint', key: admin }, 200);
+    await expectDocumented({ method: 'GET', path: '/v1/audit/checkpoint/key', key: key.json.key }, 200);
+    await expectDocumented({ method: 'GET', path: `/v1/audit/${audit.json.items[0].id}/proof`, key: admin }, 200);
+    await expectDocumented({ method: 'GET', path: `/v1/audit/aud_${'0'.repeat(32)}x/proof`, key: admin }, 404);
+    await expectDocumented(
+      { method: 'GET', path: '/v1/audit/consistency', key: admin, query: { from: '1', to: '2' } },
+      200,
+    );
+    await expectDocumented({ method: 'GET', path: '/v1/audit/verify', key: admin }, 200);
     await expectDocumented({ method: 'GET', path: '/v1/ca/chain', query: { tenant: 't1' } }, 200);
     await expectDocumented({ method: 'GET', path: '/v1/crl', query: { tenant: 't1' } }, 200);
     await expectDocumented({ method: 'GET', path: '/v1/crl', query: { tenant: 'unknown' } }, 404);

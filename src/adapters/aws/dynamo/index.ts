@@ -5,6 +5,7 @@ import type {
   ApiKeyStore,
   CaStore,
   CertificateStore,
+  CheckpointStore,
   Clock,
   Ledger,
   NonceStore,
@@ -14,6 +15,7 @@ import { DynamoAgentStore } from './agent-store.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoCaStore } from './ca-store.js';
 import { DynamoCertificateStore } from './certificate-store.js';
+import { DynamoCheckpointStore } from './checkpoint-store.js';
 import { DynamoLedger } from './ledger.js';
 import { DynamoNonceStore } from './nonce-store.js';
 import type { TableNames } from './tables.js';
@@ -27,6 +29,7 @@ export interface DynamoStores {
   nonces: NonceStore;
   velocity: VelocityStore;
   ledger: Ledger;
+  checkpoints: CheckpointStore;
 }
 
 export function createDynamoStores(doc: DynamoDBDocumentClient, tables: TableNames, clock?: Clock): DynamoStores {
@@ -38,6 +41,7 @@ export function createDynamoStores(doc: DynamoDBDocumentClient, tables: TableNam
     nonces: new DynamoNonceStore(doc, tables),
     velocity: new DynamoVelocityStore(doc, tables),
     ledger: new DynamoLedger(doc, tables, clock),
+    checkpoints: new DynamoCheckpointStore(doc, tables),
   };
 }
 

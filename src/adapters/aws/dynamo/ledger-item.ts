@@ -1,69 +1,22 @@
 /**
- * How an audit entry is stored in the ledger table: pk = tenant id, sk = seq (N), every other field as a top-level
- * attribute, and `payload` (caller JSON of any shape) as JSON text so it round-trips byte-exactly through DynamoDB's
- * number and map rules. Reading reverses this exactly, so the hash recomputed by verify() covers every stored
- * attribute: a changed, added or removed attribute breaks the entry's hash.
+ * How the ledger stores entries and the Merkle tree (docs/data-model.md "ledger"). One item holds one or more
+ * consecutive entries (group commit, ledger.ts):
+ *   pk = tenant id, sk = seq of its first entry,
+ *   e  = the entries' leaf texts (the JCS form of each item exactly as `GET /v1/audit` returns it) joined by "\n"
+ *        (JCS text never contains a raw newline),
+ *   n  = binary: for each entry in order, the hashes of the perfect subtrees it completes (trailingZeros(seq+1)+1 of
+ *        them, level 0 = its leaf hash), so any perfect subtree's hash is one item read,
+ *   f  = binary: the Merkle frontier before the first entry (one hash per set bit of its seq), so the frontier and
+ *        root at any size inside the item are one item read.
+ * The stored text IS the leaf: reading parses it, hashing it needs no re-serialisation, exporting streams it as is.
  */
-import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
+import { HASH_BYTES, type Hash, trailingZeros } from '../../../core/ledger/merkle.js';
+import type { AuditEntry } from '../../../core/model.js';
 
-const INPUT_FIELDS = [
-  'tenantId',
-  'actorId',
-  'type',
-  'errorCode',
-  'payload',
-  'signature',
-  'certificateFingerprint',
-  'nonce',
-  'timestamp',
-  'riskScore',
-] as const satisfies readonly (keyof AuditEntryInput)[];
-
-/** Only the known input fields, JSON-cloned (drops undefined, so the hash is stable across a store round trip). */
-export function pickInput(input: AuditEntryInput): AuditEntryInput {
-  const picked: Record<string, unknown> = {};
-  for (const field of INPUT_FIELDS) {
-    if (input[field] !== undefined) picked[field] = input[field];
-  }
-  return JSON.parse(JSON.stringify(picked)) as AuditEntryInput;
-}
-
-export function toLedgerItem(entry: AuditEntry): Record<string, unknown> {
-  const { seq, payload, ...rest } = entry;
-  return {
-    pk: entry.tenantId,
-    sk: seq,
-    ...rest,
-    ...(payload === undefined ? {} : { payloadJson: JSON.stringify(payload) }),
-  };
-}
-
-export function fromLedgerItem(item: Record<string, unknown>): AuditEntry {
-  const { pk: _pk, sk, payloadJson, ...rest } = item;
-  const entry: Record<string, unknown> = { ...rest, seq: Number(sk) };
-  if (payloadJson !== undefined) entry.payload = parsePayload(payloadJson);
-  return entry as unknown as AuditEntry;
-}
-
-/** A payload that no longer parses was tampered with: keep it visible (and hash-breaking) rather than throw. */
-function parsePayload(text: unknown): unknown {
-  try {
-    return JSON.parse(String(text));
-  } catch {
-    return { unparseableStoredPayload: String(text) };
-  }
-}
-
-/**
- * Group commit (see ledger.ts): several consecutive entries written by ONE conditional PutItem as one block item,
- * pk = tenant, sk = the FIRST entry's seq, `blockJson` = JSON array of the entries in seq order, each entry as its
- * plain JSON object (`payload` kept as a JSON value, so the block's text is JSON-encoded ONCE: a payload of
- * backslashes or quotes takes the same room as in the single-entry item's `payloadJson`, not double). Every item,
- * single or block, starts right after the previous item's last seq, so `attribute_not_exists(sk)` still lets exactly
- * one writer extend the chain from a given head.
- */
-export const BLOCK_ATTRIBUTE = 'blockJson';
-/** Most entries one block holds; readers also use it to find a block that starts before a cursor. */
+export const ENTRIES_ATTRIBUTE = 'e';
+export const NODES_ATTRIBUTE = 'n';
+export const FRONTIER_ATTRIBUTE = 'f';
+/** Most entries one item holds; readers also use it to find an item that starts before a given seq. */
 export const MAX_BLOCK_ENTRIES = 25;
 /**
  * Most bytes one stored ledger item may take, as `ledgerItemBytes` counts them. DynamoDB's cap is 400 KB (409,600
@@ -91,48 +44,103 @@ export function ledgerItemBytes(item: Record<string, unknown>): number {
   return bytes;
 }
 
-/** An entry's JSON text inside a block: its own fields with `seq` (the tenant is the item's pk), payload as JSON. */
-export function blockEntryJson(entry: AuditEntry): string {
-  const { tenantId: _tenant, ...rest } = entry;
-  return JSON.stringify(rest);
+/** One entry as written: its seq, leaf text and the subtree hashes it completes. */
+export interface StoredLeaf {
+  seq: number;
+  leaf: string;
+  nodes: Hash[];
 }
 
-/** Bytes a block item takes besides its entries' texts: names, key values, brackets (see `blockItem`). */
-export function blockOverheadBytes(tenantId: string): number {
-  return ledgerItemBytes({ pk: tenantId, sk: 0, [BLOCK_ATTRIBUTE]: '[]' });
+/** Bytes an item takes besides its entries' texts and nodes (names, key values, the frontier). */
+export function itemOverheadBytes(tenantId: string, frontier: readonly Hash[]): number {
+  return ledgerItemBytes({ pk: tenantId, sk: 0, e: '', n: '', f: '' }) + frontier.length * HASH_BYTES;
 }
 
-/** The block item holding the entries whose `blockEntryJson` texts are `parts`, in seq order from `firstSeq`. */
-export function blockItem(tenantId: string, firstSeq: number, parts: readonly string[]): Record<string, unknown> {
-  if (parts.length === 0) throw new RangeError('empty ledger block');
-  return { pk: tenantId, sk: firstSeq, [BLOCK_ATTRIBUTE]: `[${parts.join(',')}]` };
+/** Bytes one more entry adds to an item: its text, the joining newline and its node hashes. */
+export function leafBytes(leaf: StoredLeaf): number {
+  return Buffer.byteLength(leaf.leaf, 'utf8') + 1 + leaf.nodes.length * HASH_BYTES;
 }
 
-/** The item of `entries` (consecutive): the single-entry form for one, a block for more. */
-export function toBlockItem(entries: readonly AuditEntry[]): Record<string, unknown> {
-  const first = entries[0];
-  if (first === undefined) throw new RangeError('empty ledger block');
-  if (entries.length === 1) return toLedgerItem(first);
-  return blockItem(first.tenantId, first.seq, entries.map(blockEntryJson));
+export function toLedgerItem(tenantId: string, leaves: readonly StoredLeaf[], frontier: readonly Hash[]) {
+  const first = leaves[0];
+  if (first === undefined) throw new RangeError('empty ledger item');
+  return {
+    pk: tenantId,
+    sk: first.seq,
+    [ENTRIES_ATTRIBUTE]: leaves.map((l) => l.leaf).join('\n'),
+    [NODES_ATTRIBUTE]: concat(leaves.flatMap((l) => l.nodes)),
+    [FRONTIER_ATTRIBUTE]: concat(frontier),
+  };
 }
 
-/** The entries an item holds: one for a single-entry item, all of them for a block, in seq order. */
-export function entriesOfItem(item: Record<string, unknown>): AuditEntry[] {
-  const block = item[BLOCK_ATTRIBUTE];
-  if (block === undefined) return [fromLedgerItem(item)];
-  let stored: unknown;
-  try {
-    stored = JSON.parse(String(block));
-  } catch {
-    stored = undefined;
-  }
-  if (!Array.isArray(stored) || stored.length === 0) {
-    // Tampered beyond parsing: surface an entry that cannot verify at the block's first seq.
-    return [{ seq: Number(item.sk), unparseableStoredBlock: String(block) } as unknown as AuditEntry];
-  }
-  return stored.map((entry: unknown) => {
-    if (entry === null || typeof entry !== 'object') return { unparseableStoredEntry: entry } as unknown as AuditEntry;
-    const { seq, ...rest } = entry as Record<string, unknown>;
-    return { tenantId: item.pk, seq: Number(seq), ...rest } as unknown as AuditEntry;
+/** What one stored item holds, read back. Malformed parts are kept visible (they fail verification), never thrown. */
+export interface ItemContents {
+  firstSeq: number;
+  leaves: StoredLeaf[];
+  frontier: Hash[];
+  /** False when the binary attributes do not have the lengths the seqs imply (tampered or foreign item). */
+  wellFormed: boolean;
+}
+
+export function readLedgerItem(item: Record<string, unknown>): ItemContents {
+  const firstSeq = Number(item.sk);
+  const text = item[ENTRIES_ATTRIBUTE];
+  const texts = typeof text === 'string' ? text.split('\n') : [''];
+  const nodes = binary(item[NODES_ATTRIBUTE]);
+  const frontierBytes = binary(item[FRONTIER_ATTRIBUTE]);
+  let offset = 0;
+  let wellFormed = typeof text === 'string' && Number.isSafeInteger(firstSeq) && firstSeq >= 0;
+  const leaves = texts.map((leaf, i): StoredLeaf => {
+    const seq = firstSeq + i;
+    const count = trailingZeros(seq + 1) + 1;
+    const hashes = split(nodes.subarray(offset, offset + count * HASH_BYTES));
+    if (hashes.length !== count) wellFormed = false;
+    offset += count * HASH_BYTES;
+    return { seq, leaf, nodes: hashes };
   });
+  if (offset !== nodes.length) wellFormed = false;
+  const frontier = split(frontierBytes);
+  if (frontier.length * HASH_BYTES !== frontierBytes.length || frontier.length !== popCount(firstSeq)) {
+    wellFormed = false;
+  }
+  return { firstSeq, leaves, frontier, wellFormed };
+}
+
+/** The entry a leaf text holds; a text that no longer parses is surfaced as an entry that cannot verify. */
+export function entryOfLeaf(leaf: StoredLeaf): AuditEntry {
+  try {
+    const parsed = JSON.parse(leaf.leaf) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as AuditEntry;
+  } catch {
+    // fall through
+  }
+  return { seq: leaf.seq, unparseableStoredEntry: leaf.leaf } as unknown as AuditEntry;
+}
+
+function binary(value: unknown): Uint8Array {
+  return value instanceof Uint8Array ? value : new Uint8Array(0);
+}
+
+function concat(hashes: readonly Hash[]): Uint8Array {
+  const out = new Uint8Array(hashes.length * HASH_BYTES);
+  hashes.forEach((hash, i) => {
+    out.set(hash, i * HASH_BYTES);
+  });
+  return out;
+}
+
+function split(bytes: Uint8Array): Hash[] {
+  const out: Hash[] = [];
+  for (let i = 0; i + HASH_BYTES <= bytes.length; i += HASH_BYTES) out.push(bytes.slice(i, i + HASH_BYTES));
+  return out;
+}
+
+function popCount(value: number): number {
+  let count = 0;
+  let v = value;
+  while (v > 0) {
+    count += v % 2;
+    v = Math.floor(v / 2);
+  }
+  return count;
 }

@@ -1,21 +1,24 @@
 /**
- * `Ledger.list` for the DynamoDB ledger (ledger.ts): oldest first, filters (actorId, from/to on `createdAt`) applied
- * server-side to single-entry items and per entry to blocks, an opaque cursor (base64url JSON `{seq}`, validated →
- * INVALID_REQUEST on `cursor`), and at most `maxPages` Query pages per call (then a short page with a cursor, so a
- * sparse filter never turns one request into a scan of the whole chain).
+ * `Ledger.list` for the DynamoDB ledger (ledger.ts): oldest first, filters (actorId, type, from/to on `createdAt`)
+ * applied per entry (entries are stored as their leaf text), at most `maxPages` Query pages per call (then a short
+ * page with a cursor, so a sparse filter never turns one request into a scan of the whole log).
+ *
+ * The cursor (core/ledger/audit-query.ts) is checked against the entry it names, read by the same Query that
+ * continues the listing: no extra read.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { invalidRequest } from '../../../core/errors.js';
+import {
+  badCursor,
+  checkAuditQuery,
+  cursorNames,
+  decodeAuditCursor,
+  encodeAuditCursor,
+  matchesAuditQuery,
+} from '../../../core/ledger/audit-query.js';
 import type { AuditEntry } from '../../../core/model.js';
 import type { AuditQuery, Page } from '../../../ports.js';
-import { call, decodeCursor, encodeCursor, validateLimit } from './dynamo-support.js';
-import { BLOCK_ATTRIBUTE, entriesOfItem, MAX_BLOCK_ENTRIES } from './ledger-item.js';
-
-const isSeqCursor = (value: unknown): value is { seq: number } =>
-  typeof value === 'object' &&
-  value !== null &&
-  Number.isSafeInteger((value as { seq?: unknown }).seq) &&
-  ((value as { seq: number }).seq as number) >= 0;
+import { call } from './dynamo-support.js';
+import { entryOfLeaf, MAX_BLOCK_ENTRIES, readLedgerItem } from './ledger-item.js';
 
 export async function listLedger(
   doc: DynamoDBDocumentClient,
@@ -24,86 +27,50 @@ export async function listLedger(
   query: AuditQuery,
   maxPages: number,
 ): Promise<Page<AuditEntry>> {
-  validateLimit(query.limit);
-  for (const field of ['from', 'to'] as const) {
-    const value = query[field];
-    if (value !== undefined && !Number.isFinite(value)) throw invalidRequest(`invalid ${field}`, field);
-  }
-  const after = query.cursor === undefined ? 0 : decodeCursor(query.cursor, isSeqCursor).seq;
-  const matches = entryFilter(query, after);
-  const { filter, names, values } = listFilter(query);
+  checkAuditQuery(query);
+  const cursor = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor, query);
+  const after = cursor?.s ?? -1;
+  const matches = matchesAuditQuery(query);
   const matched: AuditEntry[] = [];
-  let scannedUpTo = after;
+  let cursorSeen = cursor === undefined;
+  let last: AuditEntry | undefined;
   let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < maxPages; page += 1) {
     const out = await call('ledger list', () =>
       doc.send(
         new QueryCommand({
           TableName: table,
-          // A block starting up to MAX_BLOCK_ENTRIES - 1 before the cursor may hold entries after it.
-          KeyConditionExpression: 'pk = :pk AND sk > :lower',
-          ExpressionAttributeValues: { ':pk': tenantId, ':lower': Math.max(0, after - MAX_BLOCK_ENTRIES), ...values },
-          // Blocks always pass the item filter: their entries are filtered one by one below.
-          ...(filter
-            ? {
-                FilterExpression: `attribute_exists(#block) OR (${filter})`,
-                ExpressionAttributeNames: { ...names, '#block': BLOCK_ATTRIBUTE },
-              }
-            : {}),
-          Limit: filter ? 200 : query.limit + 1 + MAX_BLOCK_ENTRIES,
+          // The item holding the cursor's entry starts at most MAX_BLOCK_ENTRIES - 1 before it.
+          KeyConditionExpression: 'pk = :pk AND sk >= :lower',
+          ExpressionAttributeValues: { ':pk': tenantId, ':lower': Math.max(0, after - MAX_BLOCK_ENTRIES + 1) },
+          Limit: query.limit + MAX_BLOCK_ENTRIES,
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       ),
     );
     for (const item of out.Items ?? []) {
-      for (const entry of entriesOfItem(item)) {
-        scannedUpTo = Math.max(scannedUpTo, entry.seq);
-        if (matches(entry)) matched.push(entry);
+      for (const stored of readLedgerItem(item).leaves) {
+        if (stored.seq < after) continue;
+        const entry = entryOfLeaf(stored);
+        if (stored.seq === after) {
+          if (cursor === undefined || !cursorNames(cursor, entry)) throw badCursor();
+          cursorSeen = true;
+          continue;
+        }
+        if (!cursorSeen) throw badCursor();
+        last = entry;
+        if (!matches(entry)) continue;
+        matched.push(entry);
+        if (matched.length === query.limit) {
+          return { items: matched, nextCursor: encodeAuditCursor(entry, query) };
+        }
       }
     }
-    if (matched.length > query.limit) {
-      const items = matched.slice(0, query.limit);
-      return { items, nextCursor: encodeCursor({ seq: items.at(-1)!.seq }) };
-    }
+    if (!cursorSeen) throw badCursor();
     if (!out.LastEvaluatedKey) return { items: matched };
     startKey = out.LastEvaluatedKey;
-    scannedUpTo = Math.max(scannedUpTo, Number(out.LastEvaluatedKey.sk));
   }
-  // Scanned the page budget without filling the page: hand back what matched and where to continue.
-  return { items: matched, nextCursor: encodeCursor({ seq: scannedUpTo }) };
-}
-
-/** The list query as a predicate on entries (blocks are filtered here; single items also by DynamoDB). */
-function entryFilter(query: AuditQuery, after: number): (entry: AuditEntry) => boolean {
-  return (entry) =>
-    entry.seq > after &&
-    (query.actorId === undefined || entry.actorId === query.actorId) &&
-    (query.from === undefined || entry.createdAt >= query.from) &&
-    (query.to === undefined || entry.createdAt <= query.to);
-}
-
-function listFilter(query: AuditQuery): {
-  filter: string | undefined;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
-  const clauses: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (query.actorId !== undefined) {
-    clauses.push('#actor = :actor');
-    names['#actor'] = 'actorId';
-    values[':actor'] = query.actorId;
-  }
-  if (query.from !== undefined || query.to !== undefined) names['#created'] = 'createdAt';
-  if (query.from !== undefined) {
-    clauses.push('#created >= :from');
-    values[':from'] = query.from;
-  }
-  if (query.to !== undefined) {
-    clauses.push('#created <= :to');
-    values[':to'] = query.to;
-  }
-  return { filter: clauses.length > 0 ? clauses.join(' AND ') : undefined, names, values };
+  // Read the page budget without filling the page: hand back what matched and where to continue.
+  return last === undefined ? { items: matched } : { items: matched, nextCursor: encodeAuditCursor(last, query) };
 }

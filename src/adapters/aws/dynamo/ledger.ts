@@ -1,47 +1,50 @@
 /**
- * The audit ledger: one hash chain per tenant in the ledger table (pk = tenant, sk = seq). Only PutItem, GetItem and
- * Query are used, because the deployed table's resource policy denies every update and delete.
+ * The audit ledger: one hash chain and one RFC 9162 Merkle tree per tenant in the ledger table (pk = tenant, sk = seq
+ * of an item's first entry; layout in ledger-item.ts). Only PutItem and Query are used, because the deployed table's
+ * resource policy denies every update and delete.
  *
- * append: read the head (cached per process after the first read), build entry seq+1 linked to the head's hash, and
- * PutItem conditional on `attribute_not_exists(sk)`. Exactly one writer can create each seq, so the chain stays
- * gapless and linear across any number of processes; a loser refreshes the head and retries with jitter, bounded,
- * then fails with a DependencyError (the caller answers 503). Appends from one process are serialised per tenant,
- * so in-process concurrency costs no conflicts at all.
+ * append: read the head (cached per process after the first read: last seq, its hash and the Merkle frontier), build
+ * entry seq+1 linked to the head's hash, hash its leaf into the frontier, and PutItem conditional on
+ * `attribute_not_exists(sk)`. Exactly one writer can create each seq, so the chain and the tree stay gapless and
+ * linear across any number of processes: a writer's tree hashes derive only from the head it won the put with. A
+ * loser refreshes the head and retries with jitter, bounded, then fails with a DependencyError (the caller answers
+ * 503). Appends from one process are serialised per tenant, so in-process concurrency costs no conflicts at all.
  *
  * Group commit: appends that arrive while a write of the same tenant is in flight queue up and are written together
- * by the next conditional PutItem as one block item (ledger-item.ts; sk = first seq, up to 25 entries). A block is
- * sized by the bytes actually stored (`ledgerItemBytes`, UTF-8, as DynamoDB counts) and closed before it would pass
- * MAX_ITEM_BYTES, so no entry's content can make a write holding other callers' entries fail: the entries that do not
- * fit go to the next block. A
- * single pending append is written as a plain single-entry item, exactly as before. Each append's promise resolves
- * only after the PutItem holding its entry succeeded, and a failed write rejects every append in it, so "audit
- * before answer" is unchanged; in-process concurrency now costs one PutItem per batch instead of one per entry.
+ * by the next conditional PutItem as one item (up to 25 entries). An item is sized by the bytes actually stored
+ * (`ledgerItemBytes`, UTF-8, as DynamoDB counts) and closed before it would pass MAX_ITEM_BYTES, so no entry's
+ * content can make a write holding other callers' entries fail: the entries that do not fit go to the next item. Each
+ * append's promise resolves only after the PutItem holding its entry succeeded, and a failed write rejects every
+ * append in it, so "audit before answer" holds.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, invalidRequest, KakuninError } from '../../../core/errors.js';
-import { GENESIS_HASH, sealEntry, verifyChain } from '../../../core/ledger-hash.js';
+import { appendLeaf, type Hash, leafHash } from '../../../core/ledger/merkle.js';
+import { checkStoredLog } from '../../../core/ledger/stored-log-check.js';
+import { GENESIS_HASH, sealLeaf } from '../../../core/ledger-hash.js';
 import type { AuditEntry, AuditEntryInput } from '../../../core/model.js';
-import type { AuditQuery, Clock, Ledger, LedgerVerification, Page } from '../../../ports.js';
+import type { AuditQuery, Clock, Ledger, LedgerVerification, Page, StoredLeaf, TreeHead } from '../../../ports.js';
 import { call, isConditionalFailure, jitter, toDependencyError } from './dynamo-support.js';
 import {
-  blockEntryJson,
-  blockItem,
-  blockOverheadBytes,
-  entriesOfItem,
+  entryOfLeaf,
+  itemOverheadBytes,
+  leafBytes,
   ledgerItemBytes,
   MAX_BLOCK_ENTRIES,
   MAX_ITEM_BYTES,
-  pickInput,
+  readLedgerItem,
   toLedgerItem,
 } from './ledger-item.js';
 import { listLedger } from './ledger-list.js';
-import { queryAll } from './query-all.js';
+import { readFrontierAt, readSubtreeHashes, scanLedger } from './ledger-tree.js';
 import type { TableNames } from './tables.js';
 
 interface Head {
+  /** Last seq; -1 for an empty ledger. */
   seq: number;
   hash: string;
+  frontier: Hash[];
 }
 
 interface PendingAppend {
@@ -58,6 +61,34 @@ export interface DynamoLedgerOptions {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
+
+const INPUT_FIELDS = [
+  'tenantId',
+  'actorId',
+  'type',
+  'errorCode',
+  'payload',
+  'signature',
+  'certificateFingerprint',
+  'nonce',
+  'timestamp',
+  'riskScore',
+  'origin',
+] as const satisfies readonly (keyof AuditEntryInput)[];
+
+/** Only the known input fields (a caller's extra properties never reach the ledger). */
+function pickInput(input: AuditEntryInput): AuditEntryInput {
+  const picked: Record<string, unknown> = {};
+  for (const field of INPUT_FIELDS) {
+    if (input[field] !== undefined) picked[field] = input[field];
+  }
+  return picked as unknown as AuditEntryInput;
+}
+
+/** `aud_` + the seq (16 hex digits) + 64 random bits: the proof route finds an entry from its id in one read. */
+export function auditId(seq: number): string {
+  return `aud_${seq.toString(16).padStart(16, '0')}${randomBytes(8).toString('hex')}`;
+}
 
 export class DynamoLedger implements Ledger {
   private readonly heads = new Map<string, Head>();
@@ -97,17 +128,28 @@ export class DynamoLedger implements Ledger {
     return listLedger(this.doc, this.tables.ledger, tenantId, query, this.maxPagesPerList);
   }
 
-  async verify(tenantId: string): Promise<LedgerVerification> {
-    const items = await queryAll(this.doc, 'ledger verify', {
-      TableName: this.tables.ledger,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': tenantId },
-      ConsistentRead: true,
-    });
-    return verifyChain(items.flatMap(entriesOfItem));
+  scan(tenantId: string, from: number, to?: number): AsyncIterable<StoredLeaf> {
+    return scanLedger(this.doc, this.tables.ledger, tenantId, from, to);
   }
 
-  /** Writes the tenant's queued appends, one block per PutItem, until the queue is empty. */
+  async head(tenantId: string): Promise<TreeHead> {
+    const head = await this.readHead(tenantId);
+    return { size: head.seq + 1, frontier: head.frontier };
+  }
+
+  frontierAt(tenantId: string, size: number): Promise<Hash[]> {
+    return readFrontierAt(this.doc, this.tables.ledger, tenantId, size);
+  }
+
+  subtreeHashes(tenantId: string, ranges: readonly [number, number][]): Promise<Hash[]> {
+    return readSubtreeHashes(this.doc, this.tables.ledger, tenantId, ranges);
+  }
+
+  async verify(tenantId: string): Promise<LedgerVerification> {
+    return checkStoredLog(this.scan(tenantId, 0));
+  }
+
+  /** Writes the tenant's queued appends, one item per PutItem, until the queue is empty. */
   private async flush(tenantId: string): Promise<void> {
     for (;;) {
       const queue = this.pending.get(tenantId);
@@ -117,8 +159,8 @@ export class DynamoLedger implements Ledger {
       }
       const batch = queue.splice(0, MAX_BLOCK_ENTRIES);
       try {
-        const entries = await this.writeBlock(batch.map((append) => append.input));
-        // Appends that did not fit in this block's bytes go first into the next one.
+        const entries = await this.writeItem(batch.map((append) => append.input));
+        // Appends that did not fit in this item's bytes go first into the next one.
         queue.unshift(...batch.splice(entries.length));
         batch.forEach((append, i) => {
           append.resolve(structuredClone(entries[i]!));
@@ -134,42 +176,35 @@ export class DynamoLedger implements Ledger {
   }
 
   /** Writes the longest prefix of `inputs` that fits one item and returns its entries (at least one, or throws). */
-  private async writeBlock(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
+  private async writeItem(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
     const tenantId = inputs[0]!.tenantId;
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       if (attempt > 0) await jitter(attempt, 5, 100);
       const head = this.heads.get(tenantId) ?? (await this.readHead(tenantId));
-      const createdAt = this.clock.now();
+      const createdAt = new Date(this.clock.now()).toISOString();
       const entries: AuditEntry[] = [];
-      const parts: string[] = [];
-      let bytes = blockOverheadBytes(tenantId);
+      const leaves: StoredLeaf[] = [];
+      let bytes = itemOverheadBytes(tenantId, head.frontier);
       let previous = head;
       for (const input of inputs) {
+        const seq = previous.seq + 1;
         // Sealed with one canonicalisation; the stored copy is detached from the caller's objects.
-        const entry = sealEntry(
-          Object.assign({}, input, {
-            id: `aud_${randomUUID().replaceAll('-', '')}`,
-            seq: previous.seq + 1,
-            createdAt,
-            prevHash: previous.hash,
-          }),
+        const { entry, leaf } = sealLeaf(
+          Object.assign({}, input, { id: auditId(seq), seq, createdAt, prevHash: previous.hash }),
         );
-        if (inputs.length === 1) {
-          entries.push(entry);
+        const { frontier, completed } = appendLeaf(previous.frontier, seq, leafHash(leaf));
+        const stored: StoredLeaf = { seq, leaf, nodes: completed };
+        const size = leafBytes(stored);
+        if (bytes + size > MAX_ITEM_BYTES) {
+          if (entries.length === 0) throw new EntryTooLarge();
           break;
         }
-        const part = blockEntryJson(entry);
-        // +1 for the comma that joins it; counted in UTF-8 bytes, exactly as stored.
-        const size = Buffer.byteLength(part, 'utf8') + 1;
-        if (entries.length > 0 && bytes + size > MAX_ITEM_BYTES) break;
         bytes += size;
         entries.push(entry);
-        parts.push(part);
-        previous = { seq: entry.seq, hash: entry.hash };
+        leaves.push(stored);
+        previous = { seq, hash: entry.hash, frontier };
       }
-      const last = entries.at(-1)!;
-      // A block of one is written in the single-entry form (the common case: one append in flight).
-      const item = entries.length === 1 ? toLedgerItem(entries[0]!) : blockItem(tenantId, entries[0]!.seq, parts);
+      const item = toLedgerItem(tenantId, leaves, head.frontier);
       if (ledgerItemBytes(item) > MAX_ITEM_BYTES) throw new EntryTooLarge();
       try {
         await this.doc.send(
@@ -179,7 +214,7 @@ export class DynamoLedger implements Ledger {
             ConditionExpression: 'attribute_not_exists(sk)',
           }),
         );
-        this.heads.set(tenantId, { seq: last.seq, hash: last.hash });
+        this.heads.set(tenantId, previous);
         return entries;
       } catch (error) {
         this.heads.delete(tenantId);
@@ -203,8 +238,17 @@ export class DynamoLedger implements Ledger {
       ),
     );
     const latest = out.Items?.[0];
-    const last = latest === undefined ? undefined : entriesOfItem(latest).at(-1);
-    return last ? { seq: Number(last.seq), hash: String(last.hash) } : { seq: 0, hash: GENESIS_HASH };
+    if (latest === undefined) return { seq: -1, hash: GENESIS_HASH, frontier: [] };
+    const contents = readLedgerItem(latest);
+    let frontier = contents.frontier;
+    let hash: unknown;
+    for (const stored of contents.leaves) {
+      frontier = appendLeaf(frontier, stored.seq, leafHash(stored.leaf)).frontier;
+      hash = entryOfLeaf(stored).hash;
+    }
+    // Fail closed: never extend a chain from a head that cannot be read back (GET /v1/audit/verify names it).
+    if (!contents.wellFormed || typeof hash !== 'string') throw new DependencyError('the ledger head is unreadable');
+    return { seq: contents.leaves.at(-1)!.seq, hash, frontier };
   }
 }
 

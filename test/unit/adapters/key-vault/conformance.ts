@@ -2,7 +2,7 @@
  * The one conformance suite every KeyVault adapter must pass (memory, local, KMS). Each adapter's test file calls
  * `describeKeyVaultConformance` with a factory; adapter-specific checks live next to it in that file.
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ecdsaDerToRaw } from '../../../../src/core/crypto/ecdsa-format.js';
 import { verifySignature } from '../../../../src/core/crypto/verify-signature.js';
@@ -52,6 +52,7 @@ const CASES: SpecCase[] = [
 
 const AGENT_TAGS: KeyTags = { tenantId: 't_conformance', purpose: 'agent', agentId: 'a_0123456789abcdef' };
 const CA_TAGS: KeyTags = { tenantId: 't_conformance', purpose: 'issuing-ca' };
+const CHECKPOINT_TAGS: KeyTags = { tenantId: 'deployment', purpose: 'checkpoint' };
 const encoder = new TextEncoder();
 
 export async function expectKakuninError(promise: Promise<unknown>, code: ErrorCode): Promise<KakuninError> {
@@ -155,6 +156,25 @@ export function describeKeyVaultConformance(name: string, setup: () => Promise<V
         'NOT_FOUND',
       );
       await expectKakuninError(subject.vault.getPublicKey(''), 'NOT_FOUND');
+    });
+
+    it('Ed25519 (the checkpoint key): SPKI of 44 bytes, PureEdDSA over the message, RAW cap, no other algorithm', async () => {
+      const keyId = await subject.vault.createKey('ECC_NIST_EDWARDS25519', CHECKPOINT_TAGS);
+      const spki = await subject.vault.getPublicKey(keyId);
+      expect(spki).toHaveLength(44);
+      const publicKey = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+      expect(publicKey.asymmetricKeyType).toBe('ed25519');
+      const message = encoder.encode('example.com/kakunin/t_1\n3\nAAAA\n');
+      const signature = await subject.vault.sign(keyId, message, 'ED25519');
+      expect(signature).toHaveLength(64);
+      expect(verify(null, message, publicKey, signature)).toBe(true);
+      expect(verify(null, encoder.encode('other'), publicKey, signature)).toBe(false);
+      // Deterministic (RFC 8032): the same message signs to the same bytes.
+      expect(await subject.vault.sign(keyId, message, 'ED25519')).toEqual(signature);
+      await expectKakuninError(subject.vault.sign(keyId, message, 'ECDSA_SHA_256'), 'INVALID_REQUEST');
+      await expectKakuninError(subject.vault.sign(keyId, new Uint8Array(4097), 'ED25519'), 'INVALID_REQUEST');
+      await expectKakuninError(subject.vault.sign(keyIds.get('ECC_NIST_P256')!, message, 'ED25519'), 'INVALID_REQUEST');
+      expect(await subject.recordedTags(keyId)).toEqual(CHECKPOINT_TAGS);
     });
 
     it('records the tags naming tenant, purpose and agent', async () => {

@@ -5,7 +5,7 @@
  * It checks what KMS would reject (wrong MessageType, digest length, key usage, algorithm) and throws the SDK's own
  * exception classes, so the adapter's error mapping is exercised with the objects it meets in production.
  */
-import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign as nodeSign, randomUUID } from 'node:crypto';
 import {
   CreateKeyCommand,
   type CreateKeyCommandInput,
@@ -23,14 +23,14 @@ import {
   type Tag,
 } from '@aws-sdk/client-kms';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import type { KeySpec } from '../../../../src/core/model.js';
+import type { VaultKeySpec } from '../../../../src/core/model.js';
 import { ecdsaSignDigest, rsaSignDigest } from './digest-signer.js';
 
 export type FakeKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 
 interface FakeKey {
   arn: string;
-  spec: KeySpec;
+  spec: VaultKeySpec;
   privateKey: KeyObject;
   publicKey: KeyObject;
   tags: Tag[];
@@ -92,13 +92,15 @@ export class FakeKms {
     if (input.KeyUsage !== 'SIGN_VERIFY')
       throw new Error(`fake KMS: expected KeyUsage SIGN_VERIFY, got ${input.KeyUsage}`);
     const spec = input.KeySpec;
-    if (spec !== 'ECC_NIST_P256' && spec !== 'RSA_2048' && spec !== 'RSA_4096') {
+    if (spec !== 'ECC_NIST_P256' && spec !== 'RSA_2048' && spec !== 'RSA_4096' && spec !== 'ECC_NIST_EDWARDS25519') {
       throw new Error(`fake KMS: unexpected KeySpec ${spec}`);
     }
     const pair =
-      spec === 'ECC_NIST_P256'
-        ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-        : generateKeyPairSync('rsa', { modulusLength: spec === 'RSA_2048' ? 2048 : 4096 });
+      spec === 'ECC_NIST_EDWARDS25519'
+        ? generateKeyPairSync('ed25519')
+        : spec === 'ECC_NIST_P256'
+          ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+          : generateKeyPairSync('rsa', { modulusLength: spec === 'RSA_2048' ? 2048 : 4096 });
     const keyId = randomUUID();
     const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${keyId}`;
     this.keys.set(arn, {
@@ -125,6 +127,8 @@ export class FakeKms {
 
   private sign(input: SignCommandInput) {
     this.signInputs.push(input);
+    if (input.KeyId !== undefined && this.find(input.KeyId).spec === 'ECC_NIST_EDWARDS25519')
+      return this.signRaw(input);
     if (input.MessageType !== 'DIGEST')
       throw new Error(`fake KMS: expected MessageType DIGEST, got ${input.MessageType}`);
     const digest = input.Message;
@@ -138,6 +142,22 @@ export class FakeKms {
     }
     const signature =
       key.spec === 'ECC_NIST_P256' ? ecdsaSignDigest(key.privateKey, digest) : rsaSignDigest(key.privateKey, digest);
+    return { KeyId: key.arn, Signature: new Uint8Array(signature), SigningAlgorithm: input.SigningAlgorithm };
+  }
+
+  /** KMS signs Ed25519 (ED25519_SHA_512) only over the RAW message, at most 4096 bytes. */
+  private signRaw(input: SignCommandInput) {
+    const key = this.usable(input.KeyId);
+    if (input.SigningAlgorithm !== 'ED25519_SHA_512') {
+      throw new InvalidKeyUsageException({
+        message: `${input.SigningAlgorithm} is not valid for ${key.spec}`,
+        ...meta,
+      });
+    }
+    if (input.MessageType !== 'RAW') throw new Error(`fake KMS: expected MessageType RAW, got ${input.MessageType}`);
+    const message = input.Message;
+    if (!(message instanceof Uint8Array) || message.length > 4096) throw new Error('fake KMS: RAW message over 4096');
+    const signature = nodeSign(null, message, key.privateKey);
     return { KeyId: key.arn, Signature: new Uint8Array(signature), SigningAlgorithm: input.SigningAlgorithm };
   }
 
@@ -158,6 +178,7 @@ export class FakeKms {
   }
 }
 
-function algorithmOf(spec: KeySpec): 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256' {
+function algorithmOf(spec: VaultKeySpec): 'ECDSA_SHA_256' | 'RSASSA_PKCS1_V1_5_SHA_256' | 'ED25519_SHA_512' {
+  if (spec === 'ECC_NIST_EDWARDS25519') return 'ED25519_SHA_512';
   return spec === 'ECC_NIST_P256' ? 'ECDSA_SHA_256' : 'RSASSA_PKCS1_V1_5_SHA_256';
 }

@@ -38,6 +38,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'certificate:read': 'allow',
     'certificate:revoke': 'allow',
     'action:verify': 'allow',
+    'audit:read': 'allow',
+    'audit:readKey': 'allow',
   },
   verifier: {
     'apiKey:create': 'deny',
@@ -50,6 +52,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'certificate:read': 'allow',
     'certificate:revoke': 'deny',
     'action:verify': 'allow',
+    'audit:read': 'deny',
+    'audit:readKey': 'allow',
   },
   agent: {
     'apiKey:create': 'deny',
@@ -62,6 +66,8 @@ const EXPECTED: Record<ApiKeyRole, Record<Action, Rule>> = {
     'certificate:read': 'allow',
     'certificate:revoke': 'deny',
     'action:verify': 'allow',
+    'audit:read': 'deny',
+    'audit:readKey': 'allow',
   },
 };
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryLedger } from '../../../../src/adapters/memory/memory-ledger.js';
-import { entryHash, GENESIS_HASH, sealEntry, verifyChain } from '../../../../src/core/ledger-hash.js';
+import { canonicalString } from '../../../../src/core/canonical-json.js';
+import { entryHash, GENESIS_HASH, sealEntry, sealLeaf, verifyChain } from '../../../../src/core/ledger-hash.js';
 import type { AuditEntry } from '../../../../src/core/model.js';
 
 type Unhashed = Omit<AuditEntry, 'hash'>;
@@ -9,7 +10,9 @@ type Unhashed = Omit<AuditEntry, 'hash'>;
 const unhashedEntry = fc.record(
   {
     tenantId: fc.string(),
-    actorId: fc.string(),
+    // Strings that look like the member the leaf text is built around must not fool it.
+    actorId: fc.oneof(fc.string(), fc.constant(',"id":"evil"')),
+    certificateFingerprint: fc.option(fc.oneof(fc.string(), fc.constant('","id":')), { nil: undefined }),
     type: fc.constantFrom('action.verified' as const, 'action.rejected' as const),
     errorCode: fc.option(fc.constant('SCOPE_VIOLATION'), { nil: undefined }),
     payload: fc.jsonValue({ maxDepth: 4 }).map((value) => ({ action: 'charge', value })),
@@ -18,8 +21,8 @@ const unhashedEntry = fc.record(
     timestamp: fc.nat(),
     riskScore: fc.double({ min: 0, max: 1, noNaN: true }),
     id: fc.string(),
-    seq: fc.integer({ min: 1 }),
-    createdAt: fc.nat(),
+    seq: fc.nat(),
+    createdAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
     prevHash: fc.constant(GENESIS_HASH),
   },
   { requiredKeys: ['tenantId', 'actorId', 'type', 'id', 'seq', 'createdAt', 'prevHash'] },
@@ -35,8 +38,8 @@ describe('sealEntry: one serialisation for hash and stored copy', () => {
         expect(stored).toEqual(JSON.parse(JSON.stringify(unhashed)));
         expect(entryHash(sealed)).toBe(hash);
         // A chain of two sealed entries verifies.
-        const first = sealEntry({ ...(unhashed as Unhashed), seq: 1, prevHash: GENESIS_HASH });
-        const second = sealEntry({ ...(unhashed as Unhashed), seq: 2, prevHash: first.hash });
+        const first = sealEntry({ ...(unhashed as Unhashed), seq: 0, prevHash: GENESIS_HASH });
+        const second = sealEntry({ ...(unhashed as Unhashed), seq: 1, prevHash: first.hash });
         expect(verifyChain([first, second])).toMatchObject({ valid: true, entries: 2 });
       }),
       { numRuns: 300 },
@@ -51,8 +54,8 @@ describe('sealEntry: one serialisation for hash and stored copy', () => {
       type: 'action.verified',
       payload,
       id: 'x',
-      seq: 1,
-      createdAt: 1,
+      seq: 0,
+      createdAt: '2026-11-30T09:00:00.000Z',
       prevHash: GENESIS_HASH,
       riskScore: undefined,
     };
@@ -69,8 +72,8 @@ describe('sealEntry: one serialisation for hash and stored copy', () => {
       actorId: 'a',
       type: 'action.rejected',
       id: 'x',
-      seq: 1,
-      createdAt: 1,
+      seq: 0,
+      createdAt: '2026-11-30T09:00:00.000Z',
       prevHash: GENESIS_HASH,
     };
     const withHash = { ...base, hash: 'forged' } as Unhashed;
@@ -83,8 +86,8 @@ describe('sealEntry: one serialisation for hash and stored copy', () => {
       actorId: 'a',
       type: 'action.verified',
       id: 'x',
-      seq: 1,
-      createdAt: 1,
+      seq: 0,
+      createdAt: '2026-11-30T09:00:00.000Z',
       prevHash: GENESIS_HASH,
     };
     expect(() => sealEntry({ ...base, riskScore: Number.NaN })).toThrow();
@@ -104,6 +107,19 @@ describe('MemoryLedger with sealed entries', () => {
     const chain = ledger.rawChain('t1');
     expect(chain.every((entry) => (entry.payload as { amount: number }).amount === 1)).toBe(true);
     expect(Object.isFrozen(chain[0])).toBe(true);
-    expect(await ledger.verify('t1')).toMatchObject({ valid: true, entries: 50, head: { seq: 50 } });
+    expect(await ledger.verify('t1')).toMatchObject({ valid: true, entries: 50, head: { seq: 49 } });
+  });
+});
+
+describe('sealLeaf: the leaf text without a second canonicalisation', () => {
+  it('is exactly the JCS form of the sealed entry, hash included, for any entry', () => {
+    fc.assert(
+      fc.property(unhashedEntry, (unhashed) => {
+        const { entry, leaf } = sealLeaf(unhashed as Unhashed);
+        expect(leaf).toBe(canonicalString(entry));
+        expect(JSON.parse(leaf)).toEqual(entry);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * Query schemas of the audit routes (docs/api.md §7). Times are RFC 3339 or epoch milliseconds; an unknown `type` is
+ * refused (400 INVALID_REQUEST on `type`), like every unknown enum value.
+ */
+import * as z from 'zod/mini';
+import type { AuditType } from '../core/model.js';
+
+export const AUDIT_TYPES = [
+  'action.verified',
+  'action.rejected',
+  'action.signed',
+  'certificate.issued',
+  'certificate.revoked',
+  'key.minted',
+  'agent.created',
+  'agent.updated',
+  'agent.suspended',
+  'agent.reactivated',
+  'agent.settings_changed',
+  'api_key.created',
+  'baseline.locked',
+  'webhook.created',
+] as const satisfies readonly AuditType[];
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 or epoch ms → epoch ms. */
+const time = z.pipe(
+  z.string().check(
+    z.refine((value) => /^\d{1,15}$/.test(value) || (RFC3339.test(value) && !Number.isNaN(Date.parse(value))), {
+      message: 'expected an RFC 3339 time or epoch milliseconds',
+    }),
+  ),
+  z.transform((value) => (/^\d+$/.test(value) ? Number(value) : Date.parse(value))),
+);
+
+const count = (min: number) =>
+  z
+    .pipe(z.string().check(z.regex(/^\d{1,15}$/, 'expected a non-negative integer')), z.transform(Number))
+    .check(z.refine((n) => n >= min, { message: `must be at least ${min}` }));
+
+export const auditListQuerySchema = z.strictObject({
+  actorId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  type: z.optional(z.enum(AUDIT_TYPES)),
+  from: z.optional(time),
+  to: z.optional(time),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+});
+
+export const auditExportQuerySchema = z.strictObject({
+  from: z.optional(time),
+  to: z.optional(time),
+  /** Continue an export that stopped at its size cap after this seq. */
+  afterSeq: z.optional(count(0)),
+});
+
+export const proofQuerySchema = z.strictObject({ treeSize: z.optional(count(1)) });
+
+export const consistencyQuerySchema = z.strictObject({ from: count(1), to: count(1) });
