@@ -54,5 +54,6 @@ export interface SizeResult {
 /** A benchmark module under bench/ exports `benchmarks: Benchmark[]`; bench/run.ts runs them all. */
 export interface Benchmark {
   name: string;
-  run(): Promise<(BenchResult | SizeResult)[]>;
+  /** Throughput (BenchResult), size (SizeResult) or latency (verify-latency) results, one JSON line each. */
+  run(): Promise<(BenchResult | SizeResult | object)[]>;
 }

@@ -2,9 +2,14 @@
  * The verification pipeline of contract §4: parse → certificate and agent → signature → timestamp → nonce → scope →
  * velocity → risk, first failure wins; then audit, then answer. See docs/verification.md for the failure matrix.
  *
+ * Round trips (docs/verification.md, "Round trips and write order"): the signature and the timestamp are checked
+ * first, in process, against the cached immutable facts; then ONE round trip reads the current state (statuses,
+ * settings, risk) and claims the nonce together; then, only with velocity limits, one round trip consumes velocity;
+ * then the audit append; then the stream publish of a verified action (it needs the entry's id, which the ledger
+ * assigns from the entry's seq). Warm: 3 sequential AWS round trips without velocity limits, 4 with them.
  * Write order (no transactions, so the order is the guarantee): nonce claim → velocity consume → ledger append →
- * stream publish. The answer `verified: true` is only built after the ledger append has resolved, so a failure at
- * any step yields a DependencyError (503) or a rejection, never `verified: true` without its audit entry.
+ * stream publish. The answer `verified: true` is only built after the ledger append has resolved, so a
+ * failure at any step yields a DependencyError (503) or a rejection, never `verified: true` without its audit entry.
  *
  * Delegation binds the whole tree (docs/api.md §3): step 1 refuses a certificate whose agent or any ancestor agent is
  * suspended; velocity is consumed from the certificate's counters and from every ancestor certificate's; the risk
@@ -30,7 +35,7 @@ import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction }
 import { DEFAULT_SCOPE_OID } from '../scope/scope-oid.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
 import { checkAgents, checkCertificate } from './certificate-check.js';
-import { CertificateFactsCache } from './certificate-facts.js';
+import { type CertificateFacts, CertificateFactsCache } from './certificate-facts.js';
 import { callPort } from './port-call.js';
 import { PublicKeyCache } from './public-key-cache.js';
 import { type Rejection, reject } from './rejection.js';
@@ -43,6 +48,11 @@ import { type CertificateView, type VerificationContext, VerificationContextLoad
 export type { StreamPublishFailure } from './verification-audit.js';
 
 export const DEFAULT_TIMESTAMP_WINDOW_MS = 300_000;
+
+const unknownCertificate = (): VerificationResult => ({
+  verified: false,
+  error: reject('CERTIFICATE_UNKNOWN', 'certificate is not known', 'certificateFingerprint'),
+});
 
 export interface ActionVerifierConfig {
   /** Largest accepted |now − timestamp|, either way. @default 300_000 (contract §4) */
@@ -106,16 +116,20 @@ export class ActionVerifier implements ActionVerifierService {
     const { envelope, signatureBytes } = parseSignedEnvelope(input);
     const now = this.deps.clock.now();
     const fingerprint = envelope.certificateFingerprint;
-    const context = await this.contexts.load(tenantId, fingerprint);
-    if (context === undefined) {
-      // No actor to attribute it to: not audited (contract §4 audits verifications naming a known certificate).
-      return {
-        verified: false,
-        error: reject('CERTIFICATE_UNKNOWN', 'certificate is not known', 'certificateFingerprint'),
-      };
-    }
+    const facts = await this.contexts.factsOf(tenantId, fingerprint);
+    if (facts === undefined) return unknownCertificate();
+    // Steps 2-3 need only immutable facts: decided before any I/O, so that an envelope that is authentic and on time
+    // claims its nonce in the same round trip as the state read, and any other claims nothing.
+    const unauthentic =
+      this.checkSignature(facts.certificate, envelope, signatureBytes) ?? this.checkTimestamp(envelope.timestamp, now);
+    const [context, replay] = await Promise.all([
+      this.contexts.current(tenantId, fingerprint, facts),
+      unauthentic === undefined ? this.claimNonce(tenantId, envelope, now) : undefined,
+    ]);
+    // No actor to attribute it to: not audited (contract §4 audits verifications naming a known certificate).
+    if (context === undefined) return unknownCertificate();
     const record = context.record;
-    const outcome = await this.firstRejection(tenantId, envelope, signatureBytes, record, context, now);
+    const outcome = await this.firstRejection(tenantId, envelope, context, now, unauthentic ?? replay);
     const rejection = outcome.rejection;
     let entry: { id: string };
     try {
@@ -145,21 +159,22 @@ export class ActionVerifier implements ActionVerifierService {
     };
   }
 
-  /** The first failing check, and the velocity request consumed (to release) if the velocity step passed. */
+  /**
+   * The first failing check in contract order, and the velocity request consumed (to release) if the velocity step
+   * passed. `early` is what steps 2-4 (signature, timestamp, nonce) already decided before the state was read.
+   */
   private async firstRejection(
     tenantId: string,
     envelope: SignedEnvelope,
-    signature: Uint8Array,
-    record: CertificateView,
     context: VerificationContext,
     now: number,
+    early: Rejection | undefined,
   ): Promise<{ rejection: Rejection | undefined; consumed?: VelocityRequest }> {
+    const record = context.record;
     const before =
       checkCertificate(record, context.ancestors, now) ??
       checkAgents(context, record) ??
-      this.checkSignature(record, envelope, signature) ??
-      this.checkTimestamp(envelope.timestamp, now) ??
-      (await this.claimNonce(tenantId, envelope, now)) ??
+      early ??
       this.scopeRejection(record, envelope);
     if (before !== undefined) return { rejection: before };
     const request = velocityRequestFor(tenantId, context, envelope.payload.amount, now);
@@ -174,7 +189,7 @@ export class ActionVerifier implements ActionVerifierService {
   }
 
   /** The algorithm comes from the certificate's key only; the record's declared algorithm must agree with it. */
-  private checkSignature(record: CertificateView, envelope: SignedEnvelope, signature: Uint8Array) {
+  private checkSignature(record: CertificateFacts, envelope: SignedEnvelope, signature: Uint8Array) {
     const key = this.publicKeys.get(record.publicKeyPem);
     const expectedType = record.publicKeyAlgorithm === 'ECDSA_P256' ? 'ec' : 'rsa';
     const valid =

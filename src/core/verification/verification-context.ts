@@ -56,8 +56,24 @@ export class VerificationContextLoader {
 
   /** Undefined when the certificate is unknown in this tenant. */
   async load(tenantId: string, fingerprint: string): Promise<VerificationContext | undefined> {
-    const facts = this.facts.get(tenantId, fingerprint) ?? (await this.loadFacts(tenantId, fingerprint));
-    if (facts === undefined) return undefined;
+    const facts = await this.factsOf(tenantId, fingerprint);
+    return facts === undefined ? undefined : this.current(tenantId, fingerprint, facts);
+  }
+
+  /**
+   * The immutable facts (no I/O when cached): enough to check the signature and the timestamp before anything is
+   * read or written. Undefined when the certificate is unknown in this tenant.
+   */
+  async factsOf(tenantId: string, fingerprint: string): Promise<VerificationFacts | undefined> {
+    return this.facts.get(tenantId, fingerprint) ?? (await this.loadFacts(tenantId, fingerprint));
+  }
+
+  /** What can change, read for this very request: ONE state read (and the risk score in parallel). */
+  async current(
+    tenantId: string,
+    fingerprint: string,
+    facts: VerificationFacts,
+  ): Promise<VerificationContext | undefined> {
     const { certificate } = facts;
     const [state, riskScore] = await Promise.all([
       this.readState(tenantId, {

@@ -7,8 +7,9 @@
  * entry seq+1 linked to the head's hash, hash its leaf into the frontier, and PutItem conditional on
  * `attribute_not_exists(sk)`. Exactly one writer can create each seq, so the chain and the tree stay gapless and
  * linear across any number of processes: a writer's tree hashes derive only from the head it won the put with. A
- * loser refreshes the head and retries with jitter, bounded, then fails with a DependencyError (the caller answers
- * 503). Appends from one process are serialised per tenant, so in-process concurrency costs no conflicts at all.
+ * loser refreshes the head and retries with jitter until a time budget runs out (not a small attempt count: N Lambda
+ * containers racing for one tenant's head need up to N rounds, and a burst of other callers' requests must not turn
+ * this caller's audit into a 503), then fails with a DependencyError (the caller answers 503). Appends from one process are serialised per tenant, so in-process concurrency costs no conflicts at all.
  *
  * Group commit: appends that arrive while a write of the same tenant is in flight queue up and are written together
  * by the next conditional PutItem as one item (up to 25 entries). An item is sized by the bytes actually stored
@@ -54,8 +55,14 @@ interface PendingAppend {
 }
 
 export interface DynamoLedgerOptions {
-  /** Conditional-put attempts per append before giving up with a DependencyError. @default 12 */
+  /** Conditional-put attempts per append before giving up with a DependencyError. @default 1000 */
   maxAttempts?: number;
+  /**
+   * Wall-clock time an append keeps retrying lost races before giving up, in ms. Well under the verify function's
+   * 10 s timeout; at DynamoDB's ~1,000 puts/s per partition it absorbs a burst of thousands of concurrent appenders.
+   * @default 4000
+   */
+  raceBudgetMs?: number;
   /** Query pages one list() call reads at most before returning a short page with a cursor. @default 10 */
   maxPagesPerList?: number;
 }
@@ -95,6 +102,7 @@ export class DynamoLedger implements Ledger {
   /** Appends waiting for the tenant's in-flight write; a tenant with an entry here has a flush running. */
   private readonly pending = new Map<string, PendingAppend[]>();
   private readonly maxAttempts: number;
+  private readonly raceBudgetMs: number;
   private readonly maxPagesPerList: number;
 
   constructor(
@@ -103,7 +111,8 @@ export class DynamoLedger implements Ledger {
     private readonly clock: Clock = systemClock,
     options: DynamoLedgerOptions = {},
   ) {
-    this.maxAttempts = options.maxAttempts ?? 12;
+    this.maxAttempts = options.maxAttempts ?? 1000;
+    this.raceBudgetMs = options.raceBudgetMs ?? 4000;
     this.maxPagesPerList = options.maxPagesPerList ?? 10;
   }
 
@@ -178,8 +187,13 @@ export class DynamoLedger implements Ledger {
   /** Writes the longest prefix of `inputs` that fits one item and returns its entries (at least one, or throws). */
   private async writeItem(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
     const tenantId = inputs[0]!.tenantId;
+    // Monotonic time, not the injected clock: the budget bounds real waiting, whatever time the entries carry.
+    const deadline = performance.now() + this.raceBudgetMs;
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
-      if (attempt > 0) await jitter(attempt, 5, 100);
+      if (attempt > 0) {
+        if (performance.now() >= deadline) break;
+        await jitter(attempt, 5, 50);
+      }
       const head = this.heads.get(tenantId) ?? (await this.readHead(tenantId));
       const createdAt = new Date(this.clock.now()).toISOString();
       const entries: AuditEntry[] = [];

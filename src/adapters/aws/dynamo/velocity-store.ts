@@ -3,8 +3,7 @@
  * "Velocity"). A request names one level per certificate of the chain that declares a limit, root first; it passes only
  * if every level has room, and then it has consumed at every level.
  *
- * Reserve, then release on refusal: the levels are reserved one after the other in the order given (root → leaf, the
- * same order for every request, so concurrent requests meet at the shared ancestors first), each with ONE UpdateItem
+ * Reserve, then release on refusal: the levels are reserved concurrently, in one round trip, each with ONE UpdateItem
  * on that certificate's item (sk = VELOCITY):
  * - Sliding hour: per-minute counts `m<minute>`. The update ADDs 1 to its minute and returns the whole item; the k-th
  *   concurrent increment therefore sees a sum of at least k, so no more than `limit` requests can ever see a sum
@@ -69,22 +68,27 @@ export class DynamoVelocityStore implements VelocityStore {
     for (const step of steps) {
       if (step.amountUnfit) return this.dayRefusal(step);
     }
-    const reserved: Step[] = [];
-    for (const step of steps) {
-      let refusal: Refusal | undefined;
-      try {
-        refusal = await this.reserve(step);
-      } catch (error) {
-        // The outcome of this level's write is unknown (it may have applied): release what is known to be held, and
-        // fail closed. An applied but unreported write stays as an over-count (docs/adr/0005).
+    // Every level in ONE round trip (issue 9: the verify path's latency is its sequential AWS calls): each level is
+    // reserved by its own UpdateItem, all at once. A reservation is visible until released, exactly as when the levels
+    // went one after the other, so no counter can overshoot; a refusal or a failure at any level releases the levels
+    // that were reserved. The refusal reported is the first in root-first order, as before.
+    const outcomes = await Promise.allSettled(steps.map((step) => this.reserve(step)));
+    const reserved = steps.filter((_, i) => {
+      const outcome = outcomes[i];
+      return outcome?.status === 'fulfilled' && outcome.value === undefined;
+    });
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) {
+      // The outcome of the failed level's write is unknown (it may have applied): release what is known to be held,
+      // and fail closed. An applied but unreported write stays as an over-count (docs/adr/0005).
+      await this.releaseAll(reserved);
+      throw failure.reason;
+    }
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled' && outcome.value !== undefined) {
         await this.releaseAll(reserved);
-        throw error;
+        return outcome.value;
       }
-      if (refusal !== undefined) {
-        await this.releaseAll(reserved);
-        return refusal;
-      }
-      reserved.push(step);
     }
     return { ok: true };
   }
