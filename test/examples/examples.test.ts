@@ -122,6 +122,18 @@ describe('examples/', () => {
     }
   });
 
+  it('webhook-receiver: acts on a verified agent.certificate_revoked delivery and refuses a forged one', async () => {
+    const { result, stderr } = await runExample('webhook-receiver.ts');
+    expect(result.received).toEqual([{ type: 'agent.certificate_revoked', agentId: result.expectedAgentId }]);
+    expect(result.actions).toEqual([
+      `terminate ${result.expectedAgentId}`,
+      `review ${result.expectedAgentId}`,
+      `spawn from ${result.expectedAgentId}`,
+    ]);
+    expect(result.refusedDeliveries).toBe(1);
+    if (result.delivery === 'simulated') expect(stderr).toContain('no webhook delivery yet');
+  });
+
   it('incident-runbook: freeze, pull the audit range, revoke', async () => {
     const { result } = await runExample('incident-runbook.ts');
     expect(result.frozen).toBe('suspended');

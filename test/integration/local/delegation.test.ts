@@ -42,7 +42,11 @@ async function agent(by: Call, body: Record<string, unknown>): Promise<{ id: str
 }
 
 async function issue(by: Call, agentId: string, body: Record<string, unknown>): Promise<string> {
-  const issued = await by('POST', `/v1/agents/${agentId}/certificates`, body);
+  // A sub-agent certificate must end no later than its parent (docs/api.md §3, else 403). Both default to 30 days from
+  // their own issuance, so on a loaded machine the child's second-precision notAfter can land a second after the
+  // parent's: ask for one day less.
+  const request = body.parentFingerprint === undefined ? body : { validityDays: 29, ...body };
+  const issued = await by('POST', `/v1/agents/${agentId}/certificates`, request);
   expect(issued.status).toBe(201);
   return str(issued.body, 'fingerprint');
 }
