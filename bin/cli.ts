@@ -1,8 +1,8 @@
 /**
  * The `kakunin` command (bin/kakunin.mjs registers tsx and imports this file).
- *   kakunin dev   [--port 8787] [--data-dir .kakunin]   the local API (contract §9)
+ *   kakunin dev   [--port 8787] [--data-dir .kakunin]   the local API (docs/api.md §9)
  *   kakunin demo  [--url …] [--api-key …] [--data-dir …] the seed story against a local server
- *   kakunin backtest [--config agent.json] < actions.jsonl  behaviour scores for historical actions (contract §9)
+ *   kakunin backtest [--config agent.json] < actions.jsonl  behaviour scores for historical actions (docs/api.md §9)
  *   kakunin audit export | verify                       the audit ledger (kakunin audit --help)
  * Errors print one line, never a stack trace; usage errors exit 2, failures 1.
  */

@@ -1,5 +1,5 @@
 /**
- * Behavioural monitoring and webhooks (contract §5, §6): an agent's stats, risk and locked baseline; webhook
+ * Behavioural monitoring and webhooks (docs/api.md §5, §6): an agent's stats, risk and locked baseline; webhook
  * subscriptions and the replay of their dead letters. Admin only (the route table's role gate), tenant-scoped.
  */
 
@@ -54,7 +54,7 @@ const webhookView = (w: WebhookSubscription) => ({
   createdAt: rfc3339(w.createdAt),
 });
 
-/** `whsec_` + base64 of 32 random bytes (contract §2). */
+/** `whsec_` + base64 of 32 random bytes (docs/api.md §2). */
 function newSecret(random: MonitoringContext['random']): string {
   return `whsec_${Buffer.from(random.bytes(32)).toString('base64')}`;
 }

@@ -1,5 +1,5 @@
 /**
- * POST /v1/actions/verify (contract §4): the bare envelope or `{"envelope", "origin"?}`; 200 `{"verified": true, …}`
+ * POST /v1/actions/verify (docs/api.md §4): the bare envelope or `{"envelope", "origin"?}`; 200 `{"verified": true, …}`
  * or 403 `{"verified": false, "error"}`. The verifier audits (with the origin) before it answers; this handler only
  * parses, calls it and counts the outcome.
  */

@@ -30,7 +30,7 @@ export const kakuninConfigSchema = z
       .default('Kakunin'),
     /** The tenant created on first deploy (its issuing CA); its first admin key is minted on demand (docs/deploy.md). */
     bootstrapTenantId: tenantId.default('default'),
-    /** Private OID arc of the scope extension (contract §3); unset uses the service's built-in default. */
+    /** Private OID arc of the scope extension (docs/api.md §3); unset uses the service's built-in default. */
     scopeOid: z
       .string()
       .regex(/^\d+(\.\d+)+$/)

@@ -347,7 +347,7 @@ export interface BehaviorStore {
   putBaseline(tenantId: string, agentId: string, baseline: BaselineLock): Promise<void>;
 }
 
-/** Webhook subscriptions and the dead letters of deliveries that exhausted their retries (contract §5). */
+/** Webhook subscriptions and the dead letters of deliveries that exhausted their retries (docs/api.md §5). */
 export interface WebhookStore {
   create(subscription: WebhookSubscription): Promise<void>;
   get(tenantId: string, id: string): Promise<WebhookSubscription | undefined>;

@@ -128,7 +128,7 @@ export class KakuninApi extends Construct {
     }
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'Callers are AI agents and services with API keys (contract §1), checked by the Lambda authorizer.',
+      reason: 'Callers are AI agents and services with API keys (docs/api.md §1), checked by the Lambda authorizer.',
     });
   }
 }

@@ -10,7 +10,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 export const KMS_TAGS = { tenant: 'kakunin:tenant', purpose: 'kakunin:purpose', agent: 'kakunin:agent' } as const;
 export type RuntimeKeyPurpose = 'issuing-ca' | 'agent';
 
-/** Key specs the service may create (contract §3 for agents; issuing CAs use ECC P-256 or RSA). */
+/** Key specs the service may create (docs/api.md §3 for agents; issuing CAs use ECC P-256 or RSA). */
 export const CREATABLE_KEY_SPECS = ['ECC_NIST_P256', 'RSA_2048', 'RSA_4096'] as const;
 
 function keyArnPattern(stack: Stack): string {

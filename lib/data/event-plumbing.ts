@@ -1,6 +1,6 @@
 /**
  * Where verified actions and domain events leave the API: the Kinesis stream (behavioural pipeline) and the
- * EventBridge bus (contract §5), with an archive so events can be replayed to a subscriber added later.
+ * EventBridge bus (docs/api.md §5), with an archive so events can be replayed to a subscriber added later.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -13,7 +13,7 @@ export interface EventPlumbingProps {
   archiveRetentionDays: number;
 }
 
-/** The EventBridge `source` of every Kakunin event (contract §5). */
+/** The EventBridge `source` of every Kakunin event (docs/api.md §5). */
 export const EVENT_SOURCE = 'kakunin';
 
 export class EventPlumbing extends Construct {

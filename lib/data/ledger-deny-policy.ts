@@ -1,6 +1,6 @@
 /**
  * The ledger's resource policy: no principal, not even an account administrator acting through the API, may change
- * or remove an audit entry or the table (contract §7: "no route, role or code path updates or deletes one").
+ * or remove an audit entry or the table (docs/api.md §7: "no route, role or code path updates or deletes one").
  * An explicit Deny in a resource policy beats every Allow in IAM. Only PutItem (conditional append) and reads remain.
  * Removing the policy itself needs dynamodb:DeleteResourcePolicy, which CloudTrail records.
  */

@@ -47,7 +47,7 @@ export class MonitoringQueues extends Construct {
       visibilityTimeout: Duration.seconds(DISPATCHER_TIMEOUT_SECONDS * 6),
       deadLetterQueue: { queue: this.webhookDlq, maxReceiveCount: 5 },
     });
-    // Every Kakunin event goes to webhook delivery (contract §5). Here, beside the queue, because the target adds a
+    // Every Kakunin event goes to webhook delivery (docs/api.md §5). Here, beside the queue, because the target adds a
     // queue policy naming the rule: a rule in the stateless stack would make the two stacks depend on each other.
     new Rule(this, 'EventsToWebhooks', {
       eventBus: props.bus,

@@ -7,7 +7,7 @@
 export const METRIC_NAMESPACE = 'Kakunin';
 
 export const METRICS = {
-  /** Count with dimensions `outcome` (verified|rejected) and `code` (a contract §4 code, or NONE). */
+  /** Count with dimensions `outcome` (verified|rejected) and `code` (a docs/api.md §4 code, or NONE). */
   verifications: 'Verifications',
   /** Count; REPLAY_DETECTED rejections (also counted in Verifications). */
   replayRejections: 'ReplayRejections',

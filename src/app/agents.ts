@@ -1,5 +1,5 @@
 /**
- * Agent management (contract §2): creation with defaults, reads, listing and the admin's updates. Every change is
+ * Agent management (docs/api.md §2): creation with defaults, reads, listing and the admin's updates. Every change is
  * appended to the tenant's audit ledger. Who may do what is decided by the one policy (`authorize`), asked here with
  * the agent chain as it stands; monitoring settings are held to the parent's (docs/api.md §3, "Delegation binds the
  * whole tree").

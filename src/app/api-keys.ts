@@ -1,5 +1,5 @@
 /**
- * API keys (contract §1–§2): `kk_` + base64url of 32 random bytes, shown once, stored only as the SHA-256 hex of the
+ * API keys (docs/api.md §1–§2): `kk_` + base64url of 32 random bytes, shown once, stored only as the SHA-256 hex of the
  * whole key. Looking a key up by its hash means the secret is never compared byte by byte against stored secrets, so
  * there is no timing side channel on the key itself.
  */

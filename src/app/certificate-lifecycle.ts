@@ -1,6 +1,6 @@
 /**
  * What happens around the CA when certificates are issued, revoked or used to sign: the audit ledger entry and the
- * contract §5 event. The CA itself stays free of ledger and bus concerns; this is the one place that adds them.
+ * docs/api.md §5 event. The CA itself stays free of ledger and bus concerns; this is the one place that adds them.
  *
  * Ordering, chosen so that no failure leaves an unaudited effect (docs/api.md, "Failure semantics"):
  * - issue: the audit entry is written through the CA's `beforeStore` hook, after signing and before the certificate
@@ -40,7 +40,7 @@ export type LifecycleDeps = Pick<
   onEventFailure?: (failure: { type: EventType; eventId: string; error: unknown }) => void;
 };
 
-/** An automatic revocation's facts (contract §5 `agent.certificate_revoked`: `risk_score`, `anomaly_start`). */
+/** An automatic revocation's facts (docs/api.md §5 `agent.certificate_revoked`: `risk_score`, `anomaly_start`). */
 export interface AnomalyDetails {
   riskScore: number;
   anomalyStart: number;
@@ -209,7 +209,7 @@ export class CertificateLifecycle {
 
   /**
    * Signs an action envelope with the key the service holds for one of the agent's valid certificates, and audits the
-   * signature (with the caller's own address as its `origin`, contract §4) before returning it. Refuses a certificate of another agent, one that is not valid now, and one whose
+   * signature (with the caller's own address as its `origin`, docs/api.md §4) before returning it. Refuses a certificate of another agent, one that is not valid now, and one whose
    * key the service does not hold.
    */
   async sign(
@@ -225,7 +225,7 @@ export class CertificateLifecycle {
     assertAuthorized(caller, 'agent:sign', { tenantId, agentChain });
     const field = 'certificateFingerprint';
     const record = await this.deps.certificates.get(tenantId, certificateFingerprint);
-    // Unknown, another tenant's or another agent's: all "not found" for this agent (contract §1: another tenant's id
+    // Unknown, another tenant's or another agent's: all "not found" for this agent (docs/api.md §1: another tenant's id
     // answers 404), so the answer reveals nothing about certificates the caller cannot use.
     if (!record || record.agentId !== agentId) {
       throw new KakuninError('NOT_FOUND', 'no such certificate for this agent', { field });

@@ -1,5 +1,5 @@
 /**
- * One error hierarchy for the whole domain. Every error carries a contract code (contract §1–§4) and the HTTP status
+ * One error hierarchy for the whole domain. Every error carries a contract code (docs/api.md §1–§4) and the HTTP status
  * the edge maps it to; handlers never invent codes of their own.
  */
 export const ERROR_STATUS = {
@@ -12,7 +12,7 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
-  // Verification failures (contract §4): answered as 403 {"verified": false, "error": {...}}.
+  // Verification failures (docs/api.md §4): answered as 403 {"verified": false, "error": {...}}.
   CERTIFICATE_UNKNOWN: 403,
   CERTIFICATE_REVOKED: 403,
   CERTIFICATE_EXPIRED: 403,

@@ -33,7 +33,7 @@ export interface AgentRecord {
   parentAgentId?: string;
 }
 
-/** Key specs a service-held key may have (contract §3 allows ECC_NIST_P256 and RSA_2048 for agents). */
+/** Key specs a service-held key may have (docs/api.md §3 allows ECC_NIST_P256 and RSA_2048 for agents). */
 export type KeySpec = 'ECC_NIST_P256' | 'RSA_2048' | 'RSA_4096';
 /** Every key the vault creates: the certificate keys, plus the Ed25519 key that signs ledger checkpoints. */
 export type VaultKeySpec = KeySpec | 'ECC_NIST_EDWARDS25519';

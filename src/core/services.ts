@@ -100,7 +100,7 @@ export type VerificationResult =
 
 export interface ActionVerifierService {
   /**
-   * Runs contract §4's checks in order, audits before answering, publishes verified actions to the stream.
+   * Runs docs/api.md §4's checks in order, audits before answering, publishes verified actions to the stream.
    * `envelope` is untrusted input: a malformed one throws KakuninError INVALID_REQUEST (with field).
    * A dependency failure throws DependencyError (503) and nothing is reported verified.
    */

@@ -1,5 +1,5 @@
 /**
- * Request schemas of the monitoring routes (contract §5, §6), strict like the others (src/http/schemas.ts) and in
+ * Request schemas of the monitoring routes (docs/api.md §5, §6), strict like the others (src/http/schemas.ts) and in
  * zod/mini for the same bundle-size reason.
  */
 import * as z from 'zod/mini';
@@ -11,7 +11,7 @@ export const EVENT_TYPES = [
   'agent.certificate_revoked',
 ] as const satisfies readonly EventType[];
 
-/** `1h`…`720h` or `1d`…`30d` (contract §6: `1h`…`30d`); the number of hours it spans. */
+/** `1h`…`720h` or `1d`…`30d` (docs/api.md §6: `1h`…`30d`); the number of hours it spans. */
 export function windowHours(window: string): number | undefined {
   const match = /^([1-9][0-9]{0,2})([hd])$/.exec(window);
   if (match === null) return undefined;

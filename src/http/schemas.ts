@@ -1,5 +1,5 @@
 /**
- * Request schemas (contract §2–§3). Objects are strict: an unknown field is refused with its name rather than
+ * Request schemas (docs/api.md §2–§3). Objects are strict: an unknown field is refused with its name rather than
  * silently ignored, because a misspelled scope limit ignored would mean an agent with no limit at all.
  *
  * Written with `zod/mini` (the functional API) and imported as a namespace: esbuild then bundles only the checks

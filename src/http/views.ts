@@ -1,4 +1,4 @@
-/** Records → contract response bodies (contract §2–§3). Times become RFC 3339 UTC strings here and only here. */
+/** Records → contract response bodies (docs/api.md §2–§3). Times become RFC 3339 UTC strings here and only here. */
 import type { AgentRecord, CertificateRecord } from '../core/model.js';
 import type { CertificateState, IssuedCertificate } from '../core/services.js';
 import { rfc3339 } from './responses.js';

@@ -1,5 +1,5 @@
 /**
- * The local tenant's admin key (contract §9): `KAKUNIN_API_KEY`, when set, is made an admin key of the local tenant
+ * The local tenant's admin key (docs/api.md §9): `KAKUNIN_API_KEY`, when set, is made an admin key of the local tenant
  * through the API's own `ensureApiKey` (idempotent: a restart with the same value finds its hash and stores nothing);
  * otherwise `createApiKey` makes a fresh one, returned so the CLI can print it once. Hashing, generation, the key
  * format and the audit entry all live in src/app/api-keys.ts; this module only maps the outcome for the CLI.

@@ -111,7 +111,7 @@ async function printAudit(client: DemoClient, agentId: string, fingerprint: stri
   out.step('Audit trail');
   const audit = await client.call('GET', '/v1/audit?limit=100');
   if (audit.status === 404 && pick(audit.body, 'error.code') === 'NOT_FOUND') {
-    out.detail('GET /v1/audit (contract §7) is not served yet: it arrives with the audit ledger issue.');
+    out.detail('GET /v1/audit (docs/api.md §7) is not served yet: it arrives with the audit ledger issue.');
     return;
   }
   expectStatus(audit, 200, 'audit');

@@ -12,7 +12,7 @@ import type { AppContext } from '../app/context.js';
 import { createActionConsumer } from '../app/monitoring.js';
 import type { LocalPorts } from './local-context.js';
 
-/** Poll interval: well inside the 2 s local freshness budget (contract §6) even with a retry in between. */
+/** Poll interval: well inside the 2 s local freshness budget (docs/api.md §6) even with a retry in between. */
 export const LOCAL_POLL_INTERVAL_MS = 100;
 
 export interface LocalMonitoring {

@@ -1,5 +1,5 @@
 /**
- * Reads a request body with a hard cap (contract §1: bodies over 64 KiB get 413). The declared Content-Length is
+ * Reads a request body with a hard cap (docs/api.md §1: bodies over 64 KiB get 413). The declared Content-Length is
  * checked before a byte is read, and a chunked body is cut off the moment it crosses the cap, so an oversized upload
  * never sits in memory.
  */

@@ -12,7 +12,7 @@ export interface LocalRoute {
   path: string;
   /** The handler group (one Lambda function) serving the route. */
   group: string;
-  /** Public routes need no API key (contract §1: /health, /v1/ca/chain, /v1/crl). */
+  /** Public routes need no API key (docs/api.md §1: /health, /v1/ca/chain, /v1/crl). */
   isPublic: boolean;
 }
 

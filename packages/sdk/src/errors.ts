@@ -1,5 +1,5 @@
 /**
- * The one error the SDK throws for a failed call (contract §1, §10). `status` is the HTTP status the service answered
+ * The one error the SDK throws for a failed call (docs/api.md §1, §10). `status` is the HTTP status the service answered
  * (0 when no answer arrived: network failure or timeout), `code` the contract code (`INVALID_REQUEST`, `NOT_FOUND`…,
  * or `UNAVAILABLE` / `TIMEOUT` for calls that never got an answer), `field` the offending JSON path when one applies.
  */
@@ -19,7 +19,7 @@ export type KakuninErrorCode =
   // A code a newer service may answer that this SDK version does not know yet.
   | (string & {});
 
-/** Codes of contract §4 (and REVOCATION_STATUS_UNKNOWN, which only the offline verifier answers, §10). */
+/** Codes of docs/api.md §4 (and REVOCATION_STATUS_UNKNOWN, which only the offline verifier answers, §10). */
 export const VERIFICATION_CODES = [
   'CERTIFICATE_UNKNOWN',
   'CERTIFICATE_REVOKED',

@@ -1,5 +1,5 @@
 /**
- * `@kakunin/sdk`: the client, action signing, offline verification and webhook checks (contract §10, docs/api.md).
+ * `@kakunin/sdk`: the client, action signing, offline verification and webhook checks (docs/api.md §10).
  * Importing this entry point loads nothing from the AWS SDK: the KMS signer is in `@kakunin/sdk/kms`, the DynamoDB
  * nonce store in `@kakunin/sdk/aws`.
  */

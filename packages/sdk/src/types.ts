@@ -1,4 +1,4 @@
-/** Shapes of the external contract (docs/api.md, contract §2–§7) as the SDK's public types. */
+/** Shapes of the external contract (docs/api.md, docs/api.md §2–§7) as the SDK's public types. */
 import type { VerificationCode } from './errors.js';
 
 /** Contract §3. An absent field places no limit; an empty list allows nothing. */
@@ -37,7 +37,7 @@ export interface SignedEnvelope extends UnsignedEnvelope {
   signature: string;
 }
 
-/** Where a verified action came from (contract §4); not signed, audited and fed to monitoring. */
+/** Where a verified action came from (docs/api.md §4); not signed, audited and fed to monitoring. */
 export interface ActionOrigin {
   ip?: string;
   userAgent?: string;
@@ -62,7 +62,7 @@ export type VerifyResult =
     }
   | { verified: false; error: VerificationError };
 
-/** What the offline verifier could not decide without the service (contract §10): always false. */
+/** What the offline verifier could not decide without the service (docs/api.md §10): always false. */
 export interface OfflineChecks {
   agentStatus: false;
   velocity: false;

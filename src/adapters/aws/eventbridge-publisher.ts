@@ -1,5 +1,5 @@
 /**
- * Publishes contract §5 events to EventBridge: Source `kakunin`, DetailType = the event type, Detail = the event JSON
+ * Publishes docs/api.md §5 events to EventBridge: Source `kakunin`, DetailType = the event type, Detail = the event JSON
  * (`{id, type, createdAt, data}` plus `tenantId`, so rules and webhook delivery can route by tenant). A rejected entry (FailedEntryCount > 0) or a failed call is a DependencyError: fail closed.
  */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';

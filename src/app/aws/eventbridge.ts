@@ -1,4 +1,4 @@
-/** The event publisher of a deployed function (EventBridge): certificate lifecycle events (contract §5). */
+/** The event publisher of a deployed function (EventBridge): certificate lifecycle events (docs/api.md §5). */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.js';
 import type { EventPublisher } from '../../ports.js';

@@ -94,7 +94,7 @@ export function assertAuthorized(
   }
 }
 
-/** What an `agent` key may do beyond its role (contract §3: itself, and delegation to its own sub-agents). */
+/** What an `agent` key may do beyond its role (docs/api.md §3: itself, and delegation to its own sub-agents). */
 function agentKeyOwnership(
   own: string | undefined,
   action: Action,

@@ -1,5 +1,5 @@
 /**
- * Monitoring settings bind the subtree (contract §3, "Delegation binds the whole tree"): an agent is watched at least
+ * Monitoring settings bind the subtree (docs/api.md §3, "Delegation binds the whole tree"): an agent is watched at least
  * as strictly as every agent above it. `effectiveMonitoringSettings` is what the verifier's risk step and the
  * behavioural monitor apply; `settingsLooserThanParent` is the rule at sub-agent creation and on PATCH.
  */

@@ -53,7 +53,7 @@ export const ROLE_GRANTS: Readonly<Record<Action, readonly ApiKeyRole[]>> = {
 };
 
 /**
- * Actions that put an agent to work (contract §3, "Delegation binds the whole tree"): refused with AGENT_SUSPENDED
+ * Actions that put an agent to work (docs/api.md §3, "Delegation binds the whole tree"): refused with AGENT_SUSPENDED
  * while the agent acted on, or any agent above it, is suspended. For `agent:create` by an agent key the agent acted on
  * is the key's own agent (the parent-to-be).
  */

@@ -104,7 +104,7 @@ export async function buildIssuingCertificate(
   );
 }
 
-/** Agent profile, contract §3: CN, SAN URI, KU digitalSignature (critical), CA:FALSE, AKI, SKI, scope, CRL DP. */
+/** Agent profile, docs/api.md §3: CN, SAN URI, KU digitalSignature (critical), CA:FALSE, AKI, SKI, scope, CRL DP. */
 export async function buildAgentCertificate(
   params: Validity & {
     agentId: string;

@@ -1,5 +1,5 @@
 /**
- * The state of an agent certificate at an instant, considering its ancestors (contract §3: revoking a certificate
+ * The state of an agent certificate at an instant, considering its ancestors (docs/api.md §3: revoking a certificate
  * invalidates every certificate below it). Pure: the caller loads the record and its ancestors in one batch read.
  */
 import type { CertificateRecord } from '../model.js';

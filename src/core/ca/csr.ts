@@ -1,6 +1,6 @@
 /**
  * PKCS#10 intake: proof of possession and key policy. Only ECDSA P-256 and RSA 2048–4096 keys are accepted (the
- * algorithms action signatures are verified with, contract §3/§4); everything else, and any parse or signature
+ * algorithms action signatures are verified with, docs/api.md §3/§4); everything else, and any parse or signature
  * failure, is INVALID_CSR. Nothing from the CSR but its public key is used: subject, extensions and attributes the
  * requester asked for are ignored, the CA builds the certificate from its own template.
  */

@@ -139,7 +139,7 @@ export class IssuancePipeline {
   }
 
   /**
-   * Sub-agent rule (contract §3). An unknown parent answers NOT_FOUND (lookups are tenant-scoped, so another
+   * Sub-agent rule (docs/api.md §3). An unknown parent answers NOT_FOUND (lookups are tenant-scoped, so another
    * tenant's certificate is unknown too); a parent that is revoked, below a revoked certificate, expired or not yet
    * valid answers SCOPE_EXCEEDS_PARENT, as does a scope or notAfter outside the parent's.
    */

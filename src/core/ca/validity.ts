@@ -1,4 +1,4 @@
-/** Requested certificate lifetimes (contract §3) and the second-granular times X.509 can represent. */
+/** Requested certificate lifetimes (docs/api.md §3) and the second-granular times X.509 can represent. */
 import { KakuninError } from '../errors.js';
 
 export const HOUR_MS = 3_600_000;

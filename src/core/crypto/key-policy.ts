@@ -1,5 +1,5 @@
 /**
- * The one key policy for agent keys (contract §3/§4): ECDSA on P-256, or RSA with a 2048–4096-bit modulus and a sane
+ * The one key policy for agent keys (docs/api.md §3/§4): ECDSA on P-256, or RSA with a 2048–4096-bit modulus and a sane
  * public exponent. Shared by CSR intake, the signer and the verifier so that no path accepts a key another refuses.
  *
  * Why the exponent matters: with e = 1 the "signature" of any message is its own PKCS#1 v1.5 encoding, so anyone can

@@ -1,5 +1,5 @@
 /**
- * Action-signature verification (contract §4). The algorithm comes from the certificate's key, never from the
+ * Action-signature verification (docs/api.md §4). The algorithm comes from the certificate's key, never from the
  * input: an EC P-256 key verifies ECDSA-SHA256 with a DER signature; an RSA key verifies RSASSA-PKCS1-v1_5-SHA256.
  * Anything else (other curves, RSA-PSS keys, Ed25519, RSA outside 2048–4096 bits or with an insane public exponent
  * such as e = 1, which makes every signature forgeable) is refused: fail closed (key-policy.ts).

@@ -1,5 +1,5 @@
 /**
- * Strict base64 for envelope signatures (contract §4: "standard base64"). Node's decoder is lenient: it skips
+ * Strict base64 for envelope signatures (docs/api.md §4: "standard base64"). Node's decoder is lenient: it skips
  * whitespace and invalid characters, accepts missing padding and the URL-safe alphabet, and ignores non-zero padding
  * bits. A lenient decoder gives one signature many spellings, so the verifier accepts exactly one: the canonical
  * encoding that re-encodes to the same text.
@@ -24,7 +24,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-/** Unpadded base64url (RFC 4648 §5): the nonce alphabet of contract §4 is a superset of it. */
+/** Unpadded base64url (RFC 4648 §5): the nonce alphabet of docs/api.md §4 is a superset of it. */
 export function encodeBase64Url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 }

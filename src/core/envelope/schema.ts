@@ -1,5 +1,5 @@
 /**
- * The signed-action envelope of contract §4, parsed from untrusted input, and the bytes its signature covers.
+ * The signed-action envelope of docs/api.md §4, parsed from untrusted input, and the bytes its signature covers.
  *
  * The signature covers every field but itself: `signedBytes` is the UTF-8 RFC 8785 (JCS) form of
  * `{payload, certificateFingerprint, timestamp, nonce}`. Signing only the payload (as the seed guide did) would let

@@ -1,5 +1,5 @@
 /**
- * Builds complete signed envelopes (contract §4). Used by the service's `POST /v1/agents/{id}/sign` with a key its
+ * Builds complete signed envelopes (docs/api.md §4). Used by the service's `POST /v1/agents/{id}/sign` with a key its
  * KeyVault holds, and by the SDK with a caller's own private key. Both paths produce what the verifier accepts:
  * ECDSA P-256 with SHA-256 and a DER signature, or RSASSA-PKCS1-v1_5 with SHA-256.
  *

@@ -1,5 +1,5 @@
 /**
- * The contract §5 events the behavioural pipeline raises. A warning's id is derived from the agent and the start of
+ * The docs/api.md §5 events the behavioural pipeline raises. A warning's id is derived from the agent and the start of
  * its anomaly episode, not drawn at random: a batch that is redelivered after the warning went out (the consumer
  * announces before it saves, so nothing is lost on a crash) re-announces it under the SAME id, and receivers that
  * deduplicate on `id` (Standard Webhooks' `webhook-id`) see it once.

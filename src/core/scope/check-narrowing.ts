@@ -1,5 +1,5 @@
 /**
- * The sub-agent narrowing rule of contract §3, as a pure function: a child's scope must lie within its parent's.
+ * The sub-agent narrowing rule of docs/api.md §3, as a pure function: a child's scope must lie within its parent's.
  * Scopes are normally normalised (normalize-scope.ts), but a stored parent scope may lack `currency`; an absent
  * currency means the contract default (EUR) on either side, never "any currency" and never "no match".
  */

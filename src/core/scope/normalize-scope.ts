@@ -1,5 +1,5 @@
 /**
- * Scope validation and normalisation (contract §3). The CA runs every requested scope through `normalizeScope`
+ * Scope validation and normalisation (docs/api.md §3). The CA runs every requested scope through `normalizeScope`
  * before it is compared with a parent or written into a certificate, so a certificate never carries a scope the
  * contract would refuse (and the scope extension's decoder can re-validate with the same function).
  */
@@ -59,7 +59,7 @@ function list(field: ScopeListField, value: unknown): string[] {
 }
 
 /**
- * Validates `input` against contract §3 and returns a fresh scope with `currency` defaulted to "EUR".
+ * Validates `input` against docs/api.md §3 and returns a fresh scope with `currency` defaulted to "EUR".
  * Unknown fields are refused rather than dropped: a limit the caller meant to set must never silently vanish.
  * @throws KakuninError INVALID_REQUEST with `field` = `scope.<name>`
  * @example normalizeScope({ maxTransactionSize: 100 }) // { maxTransactionSize: 100, currency: 'EUR' }

@@ -1,5 +1,5 @@
 /**
- * The verification pipeline of contract §4: parse → certificate and agent → signature → timestamp → nonce → scope →
+ * The verification pipeline of docs/api.md §4: parse → certificate and agent → signature → timestamp → nonce → scope →
  * velocity → risk, first failure wins; then audit, then answer. See docs/verification.md for the failure matrix.
  *
  * Round trips (docs/verification.md, "Round trips and write order"): the signature and the timestamp are checked
@@ -55,7 +55,7 @@ const unknownCertificate = (): VerificationResult => ({
 });
 
 export interface ActionVerifierConfig {
-  /** Largest accepted |now − timestamp|, either way. @default 300_000 (contract §4) */
+  /** Largest accepted |now − timestamp|, either way. @default 300_000 (docs/api.md §4) */
   timestampWindowMs?: number;
   /**
    * Minimum time a claimed nonce is kept after the claim. The nonce's expiry is never earlier than
@@ -126,7 +126,7 @@ export class ActionVerifier implements ActionVerifierService {
       this.contexts.current(tenantId, fingerprint, facts),
       unauthentic === undefined ? this.claimNonce(tenantId, envelope, now) : undefined,
     ]);
-    // No actor to attribute it to: not audited (contract §4 audits verifications naming a known certificate).
+    // No actor to attribute it to: not audited (docs/api.md §4 audits verifications naming a known certificate).
     if (context === undefined) return unknownCertificate();
     const record = context.record;
     const outcome = await this.firstRejection(tenantId, envelope, context, now, unauthentic ?? replay);

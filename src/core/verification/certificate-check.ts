@@ -1,5 +1,5 @@
 /**
- * Step 1 of contract §4 as pure functions: is the certificate usable right now, and may its agent act?
+ * Step 1 of docs/api.md §4 as pure functions: is the certificate usable right now, and may its agent act?
  * Every branch that cannot decide denies: a missing ancestor counts as revoked, a missing agent (own or ancestor) as
  * suspended.
  */

@@ -1,4 +1,4 @@
-/** A verification failure as the contract reports it: `{code, message, field?}` (contract §4). */
+/** A verification failure as the contract reports it: `{code, message, field?}` (docs/api.md §4). */
 import type { VerificationCode } from '../errors.js';
 
 export interface Rejection {

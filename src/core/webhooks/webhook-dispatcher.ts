@@ -1,5 +1,5 @@
 /**
- * Webhook delivery (contract §5): fan-out of an event to the tenant's matching subscriptions, one signed POST per
+ * Webhook delivery (docs/api.md §5): fan-out of an event to the tenant's matching subscriptions, one signed POST per
  * attempt, retries on the backoff schedule, then a dead letter; and replay of dead letters. Runtime-neutral: the
  * transport (HTTP with the address check at connect time) and the scheduler (SQS with a delay when deployed, timers
  * locally) are injected.
@@ -51,7 +51,7 @@ export interface WebhookDispatcherDeps {
   onDeadLetter?: (letter: { webhookId: string; eventId: string; attempts: number }) => void;
 }
 
-/** The body receivers get: the contract §5 event, without the routing-only `tenantId`. */
+/** The body receivers get: the docs/api.md §5 event, without the routing-only `tenantId`. */
 export function webhookBody(event: KakuninEvent): string {
   return JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, data: event.data });
 }

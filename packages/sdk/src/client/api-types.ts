@@ -1,4 +1,4 @@
-/** Requests and answers of the routes of contract §2–§7 (docs/api.md), as the client sends and returns them. */
+/** Requests and answers of the routes of docs/api.md §2–§7, as the client sends and returns them. */
 import type { RiskBand, Scope } from '../types.js';
 
 export type AgentMode = 'observe' | 'enforce';
@@ -119,7 +119,7 @@ export interface CounterpartyShare {
   share: number;
 }
 
-/** The largest-first distribution of contract §6, with `top(n)`: the names of the n largest counterparties. */
+/** The largest-first distribution of docs/api.md §6, with `top(n)`: the names of the n largest counterparties. */
 export type CounterpartyDistribution = CounterpartyShare[] & { top(n: number): string[] };
 
 /** Contract §6. `frequency.p95` is an alias of `frequency.per_hour.p95` (the product guide reads it so). */

@@ -1,5 +1,5 @@
 /**
- * `new Kakunin({ baseUrl, apiKey })`: the typed client of every route of contract §2 (docs/api.md).
+ * `new Kakunin({ baseUrl, apiKey })`: the typed client of every route of docs/api.md §2.
  * Failed calls throw KakuninError {status, code, field?}; verification refusals are answers, not errors.
  */
 import type { ActionOrigin, ActionPayload, SignedEnvelope, VerifyResult } from '../types.js';
@@ -49,7 +49,7 @@ export class Kakunin {
       ),
     update: (id: string, body: Api.UpdateAgentRequest): Promise<Api.Agent> =>
       this.http.request({ method: 'PATCH', path: `/v1/agents/${seg(id)}`, body }),
-    /** Issues a certificate (contract §3); adds `kmsKeyArn` when the service's key is a KMS key. */
+    /** Issues a certificate (docs/api.md §3); adds `kmsKeyArn` when the service's key is a KMS key. */
     getCertificate: async (agentId: string, body: Api.CertificateRequest): Promise<Api.IssuedCertificate> => {
       const cert = await this.http.request<Api.IssuedCertificate>({
         method: 'POST',

@@ -1,5 +1,5 @@
 /**
- * The signed-action envelope of contract §4 (docs/api.md §4), parsed from untrusted input, and the bytes its signature
+ * The signed-action envelope of docs/api.md §4, parsed from untrusted input, and the bytes its signature
  * covers: the UTF-8 RFC 8785 form of `{payload, certificateFingerprint, timestamp, nonce}`.
  */
 import canonicalize from 'canonicalize';

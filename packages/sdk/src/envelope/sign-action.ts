@@ -1,5 +1,5 @@
 /**
- * `signAction` (contract §10): a complete §4 envelope with a CSPRNG nonce and a timestamp from the clock, signed over
+ * `signAction` (docs/api.md §10): a complete §4 envelope with a CSPRNG nonce and a timestamp from the clock, signed over
  * JCS(envelope without signature).
  */
 import { randomBytes } from 'node:crypto';

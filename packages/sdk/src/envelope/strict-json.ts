@@ -1,6 +1,6 @@
 /**
  * JSON text → value, with the two refusals that `JSON.parse` does not make and that keep the signed value and what a
- * downstream system reads identical (contract §4, RFC 8785 §3.1, RFC 7493):
+ * downstream system reads identical (docs/api.md §4, RFC 8785 §3.1, RFC 7493):
  * - a duplicated object key anywhere (`JSON.parse` keeps the last, other parsers the first);
  * - a number whose decimal text is not exactly the double it denotes (exact-number.ts).
  * Both answer KakuninError INVALID_REQUEST (400) with `field` = the JSON path.

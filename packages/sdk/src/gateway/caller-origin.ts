@@ -1,5 +1,5 @@
 /**
- * The caller's origin as the service accepts it (contract §4 `origin`): an IP address that is one, a user agent
+ * The caller's origin as the service accepts it (docs/api.md §4 `origin`): an IP address that is one, a user agent
  * without control characters and at most 512 characters. It comes from request headers the caller controls, so it
  * is cleaned here rather than sent as is: a long or odd User-Agent must not turn an agent's valid action into a 400.
  */

@@ -1,6 +1,6 @@
 /**
  * The framework-free core of the gateway middleware (the guide's Layer 1): take the envelope, check that it is for the
- * route's action, verify it online (with the caller's origin, contract §4) or offline, and say what to answer. Only a
+ * route's action, verify it online (with the caller's origin, docs/api.md §4) or offline, and say what to answer. Only a
  * verified request reaches business logic; every other outcome is a contract error body.
  */
 import { Kakunin } from '../client/kakunin.js';

@@ -1,5 +1,5 @@
 /**
- * Where the offline verifier remembers nonces (contract §4 check 4: a nonce passes once per certificate). A Redis or
+ * Where the offline verifier remembers nonces (docs/api.md §4 check 4: a nonce passes once per certificate). A Redis or
  * DynamoDB store implements this one method; `@kakunin/sdk/aws` ships a DynamoDB one.
  */
 export interface NonceStore {

@@ -1,5 +1,5 @@
 /**
- * `OfflineVerifier` (contract §10, docs/api.md §4): decides every §4 code it can without the service, in the
+ * `OfflineVerifier` (docs/api.md §10, docs/api.md §4): decides every §4 code it can without the service, in the
  * service's order: certificate (unknown → revoked → expired → not yet valid), signature, timestamp, nonce, scope.
  * What it cannot decide (agent suspension, velocity, risk) is named in `checks`. Revocation comes from the issuing
  * CA's CRL (crl-cache.ts); a CRL that is missing, unverifiable, from the wrong issuer or too old fails closed with

@@ -1,4 +1,4 @@
-/** Action signature check with node:crypto (contract §4): ECDSA P-256/SHA-256 DER, or RSASSA-PKCS1-v1_5/SHA-256. */
+/** Action signature check with node:crypto (docs/api.md §4): ECDSA P-256/SHA-256 DER, or RSASSA-PKCS1-v1_5/SHA-256. */
 import { constants, type KeyObject, verify } from 'node:crypto';
 
 export type KeyKind = 'ECDSA_P256' | 'RSA';

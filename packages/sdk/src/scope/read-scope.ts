@@ -1,5 +1,5 @@
 /**
- * The scope from a certificate's own extension (contract §3; ASN.1 module docs/asn1/kakunin-scope.asn). Reads the raw
+ * The scope from a certificate's own extension (docs/api.md §3; ASN.1 module docs/asn1/kakunin-scope.asn). Reads the raw
  * extension by OID instead of registering a class in @peculiar/x509's global ExtensionFactory, so importing the SDK
  * changes nothing for other users of that library in the same process.
  */

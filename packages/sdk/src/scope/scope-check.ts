@@ -11,7 +11,7 @@
  * 5. The payload has `amount` → `currency` must equal the scope's (default EUR); the amount must not be negative
  *    (a negative amount would lower the day's volume, so it is refused rather than trusted); and when
  *    `maxTransactionSize` is declared, `amount` ≤ it.
- * An absent list or limit places no limit; an empty list allows nothing (contract §3).
+ * An absent list or limit places no limit; an empty list allows nothing (docs/api.md §3).
  */
 import type { ActionPayload, Scope } from '../types.js';
 import { DEFAULT_CURRENCY } from './normalize-scope.js';

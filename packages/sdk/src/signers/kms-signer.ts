@@ -1,6 +1,6 @@
 /**
  * Signs with AWS KMS: `Sign` with `MessageType: 'DIGEST'` over the SHA-256 of the envelope bytes (RAW is capped at
- * 4096 bytes). KMS returns ECDSA signatures DER-encoded, which is what contract §4 wants, so they pass through as-is.
+ * 4096 bytes). KMS returns ECDSA signatures DER-encoded, which is what docs/api.md §4 wants, so they pass through as-is.
  */
 import { createHash } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';

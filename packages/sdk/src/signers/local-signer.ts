@@ -1,6 +1,6 @@
 /**
  * A signer holding the agent's own private key in this process (a CSR-issued certificate). Only key types a
- * certificate may carry are accepted (contract §3): EC on P-256, RSA of 2048–4096 bits.
+ * certificate may carry are accepted (docs/api.md §3): EC on P-256, RSA of 2048–4096 bits.
  */
 import { constants, createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { invalidInput } from '../errors.js';

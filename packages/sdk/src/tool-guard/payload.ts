@@ -1,5 +1,5 @@
 /**
- * What a guarded tool call signs (contract §4 payload): `action` is always the tool's action name, never a value the
+ * What a guarded tool call signs (docs/api.md §4 payload): `action` is always the tool's action name, never a value the
  * model chose, so a tool argument called `action` cannot make a `charge` look like an allowed `refund`.
  */
 import { invalidInput } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * `ToolGuard` (contract §10, the guide's Layer 2): every guarded tool call is signed as a §4 action and verified
+ * `ToolGuard` (docs/api.md §10, the guide's Layer 2): every guarded tool call is signed as a §4 action and verified
  * before the tool runs. Online (`POST /v1/actions/verify`) by default; offline when an OfflineVerifier is given.
  *
  * Fail closed: a refusal, an unreadable certificate, a bad payload, a signer or verifier failure all keep the tool
@@ -45,7 +45,7 @@ export interface ToolGuardOptions {
   verifier?: EnvelopeVerifier | undefined;
   /** Maps tool arguments to the signed payload. @default the arguments object itself */
   toPayload?: ToPayload | undefined;
-  /** Sent with online verification (contract §4 `origin`). */
+  /** Sent with online verification (docs/api.md §4 `origin`). */
   origin?: ActionOrigin | undefined;
   /** @default one JSON line on stderr; `false` silences it */
   logger?: GuardLogger | false;
@@ -169,7 +169,7 @@ export class ToolGuard {
   private async resolveSigner(): Promise<Signer> {
     const keyId = this.options.kmsKeyArn;
     if (keyId === undefined || keyId === '') return serviceSigner(this.client(), this.agentId);
-    // Loaded here, not at the top: the core entry point must not pull in the AWS SDK (contract §10).
+    // Loaded here, not at the top: the core entry point must not pull in the AWS SDK (docs/api.md §10).
     const { kmsSigner } = await import('../kms.js');
     return kmsSigner({ keyId });
   }

@@ -1,4 +1,4 @@
-/** The events of contract §5 (docs/api.md §5), as zod schemas and types. Unknown fields are kept (forward-compatible). */
+/** The events of docs/api.md §5, as zod schemas and types. Unknown fields are kept (forward-compatible). */
 import * as z from 'zod';
 
 const base = { id: z.string().regex(/^evt_/), createdAt: z.string() };

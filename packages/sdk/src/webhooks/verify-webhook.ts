@@ -1,5 +1,5 @@
 /**
- * `verifyWebhook` (contract §5, §10): checks a Standard Webhooks delivery with the `standardwebhooks` library
+ * `verifyWebhook` (docs/api.md §5, §10): checks a Standard Webhooks delivery with the `standardwebhooks` library
  * (HMAC-SHA256 over `{id}.{timestamp}.{body}`, constant-time comparison, 5-minute timestamp tolerance) and returns the
  * typed event. Pass the raw body exactly as received: a re-serialised JSON object would not match the signature.
  *

@@ -1,5 +1,5 @@
 /**
- * `checkRevocation` (contract §10): the RFC 5280 §6.3 CRL check, usable alone and used by the offline verifier.
+ * `checkRevocation` (docs/api.md §10): the RFC 5280 §6.3 CRL check, usable alone and used by the offline verifier.
  * `good` only when every step is established; anything not established is `unknown`, never `good` (fail closed):
  * - the CRL parses and is a complete CRL (no delta CRL indicator), v2 with a non-critical CRL number (§5.2.3);
  * - its issuer name matches the certificate's issuer and the issuer certificate's subject (§6.3.3 b, f);
