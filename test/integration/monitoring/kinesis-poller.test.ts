@@ -40,7 +40,7 @@ const action = (i: number, agentId: string): VerifiedAction => ({
   tenantId: T,
   agentId,
   certificateFingerprint: `sha256:${'b'.repeat(64)}`,
-  auditId: `aud_${agentId}_${i}`,
+  actionId: `act_${agentId}_${i}`,
   payload: { action: 'charge', amount: 10, currency: 'EUR', score: 0.1 },
   timestamp: 1_764_190_000_000 + i,
   verifiedAt: 1_764_190_000_000 + i,
