@@ -218,6 +218,7 @@ function bareVerifierPorts(
       readVerificationState: async (_tenant: string, keys: VerificationStateKeys) => ({
         certificates: keys.fingerprints.flatMap((f) => byFingerprint.get(f) ?? []),
         agents: agent === undefined ? [] : [agent],
+        risks: [],
       }),
     } as CertificateStore,
     agents: { ...memory.agents, get: async () => agent } as AgentStore,

@@ -10,7 +10,7 @@
  *
  * Setup as bench/pipeline-dynalite.bench.ts: the real DynamoDB stores and the Kinesis action stream, one agent, a leaf
  * certificate under a parent, pre-signed envelopes with fresh nonces; the warm path (facts cache and ledger head
- * filled by a first verification). Risk scores come from the in-memory reader (no AWS store behind it yet).
+ * filled by a first verification). The risk score is read from the monitoring table inside the state BatchGetItem.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

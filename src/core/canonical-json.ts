@@ -11,6 +11,9 @@ import canonicalize from 'canonicalize';
 /** Stateless, so one instance serves every call (constructing one per call cost as much as the encoding). */
 const UTF8 = new TextEncoder();
 
+/** In `u` mode a surrogate pair is one code point; only an unpaired half matches the surrogate category. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /** Objects deep-frozen by `freezeJson`: null until their text is first asked for. */
 const frozenTexts = new WeakMap<object, string | null>();
 
@@ -57,7 +60,20 @@ export function freezeJson<T>(value: T): T {
   return value;
 }
 
+/**
+ * Scalars directly (their JCS form is JSON.stringify's, once lone surrogates and non-finite numbers are refused, as
+ * the library does), everything else through the library. The library allocates a cycle-tracking Set on every call,
+ * which for the dozen scalar members of an audit entry cost more than the serialisation.
+ */
 function jcs(value: unknown): string {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) throw new TypeError('Lone surrogate is not allowed');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('NaN and Infinity are not allowed');
+    return JSON.stringify(value);
+  }
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value has no JSON representation');
   return text;
