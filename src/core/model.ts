@@ -17,6 +17,9 @@ export interface Scope {
 
 export const DEFAULT_CURRENCY = 'EUR';
 
+/** Agent ids (docs/api.md §1): `a_` + 16–64 of `[0-9a-z]`. Anything else names no agent (a path → 404, a cursor → 400). */
+export const AGENT_ID_PATTERN = /^a_[0-9a-z]{16,64}$/;
+
 export type AgentMode = 'observe' | 'enforce';
 export type AgentStatus = 'active' | 'suspended';
 
