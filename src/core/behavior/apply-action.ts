@@ -6,6 +6,8 @@
 import { type ActionContext, actionContext, DAY_MS } from './context.js';
 import { accumulateDrift, scoreDrift } from './drift-signal.js';
 import {
+  AMOUNT_ORDINARY,
+  AMOUNT_TAIL_RUN,
   distinctRecent,
   isKnownCounterparty,
   rememberRecent,
@@ -19,7 +21,7 @@ import {
 } from './event-signals.js';
 import { pruneEvidence, scoreState } from './evidence.js';
 import { hash32 } from './hash.js';
-import { originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
+import { advanceOriginNovelty, originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
 import type { BehaviorParams } from './params.js';
 import { addToRates, advanceRates, countHourly, othersInHorizons, scoreRates, trainRates } from './rate-signals.js';
 import { actionIndex, advanceSequence, scoreSequence, trainSequence } from './sequence-signal.js';
@@ -48,10 +50,11 @@ export function applyAction(
 
   // 1. Score against the baseline as it stands.
   advanceRates(state, ctx);
+  advanceOriginNovelty(state, ctx);
   const others = othersInHorizons(state, ctx);
   ctx.windowActions = others[1]! + 1;
   const rateSurprising = scoreRates(state, ctx, others);
-  const amountInTail = scoreAmount(state, ctx);
+  const amountKind = scoreAmount(state, ctx);
   const known = isKnownCounterparty(state, ctx);
   scoreCounterparty(state, ctx, known);
   scoreOffHours(state, ctx);
@@ -65,7 +68,10 @@ export function applyAction(
 
   const scored = scoreState(state, ctx.now, params);
   const score = scored.assessment.score;
-  const train = !frozenBefore && score < settings.warningThreshold;
+  const calm = !frozenBefore && score < settings.warningThreshold;
+  // What a certificate does from an origin it has not established (a redeploy's first hour, or a copy of it) is not
+  // the agent's baseline yet: it is scored, but it teaches nothing, so a thief's new payee stays new.
+  const train = calm && !origin?.unestablished;
 
   // 2. Episode: warn once when it starts; revoke (enforce) whenever the revocable part alone reaches the threshold.
   let warn = false;
@@ -92,14 +98,14 @@ export function applyAction(
     trainCounterparty(state, ctx, known);
     trainSpread(state, ctx, distinct, spreadSurprising);
     trainSequence(state, ctx, index);
-    trainAmount(state, ctx);
+    if (amountKind !== AMOUNT_TAIL_RUN) trainAmount(state, ctx);
   } else {
     decayProfile(state, ctx);
   }
-  if (origin) updateOrigins(state, ctx, origin, train);
+  if (origin) updateOrigins(state, ctx, origin, calm);
   rememberRecent(state, ctx);
   advanceSequence(state, ctx, index);
-  accumulateDrift(state, ctx, train, amountInTail);
+  accumulateDrift(state, ctx, train, amountKind !== AMOUNT_ORDINARY);
   countHourly(state, ctx.t);
   countDay(state, ctx);
   state.events += 1;

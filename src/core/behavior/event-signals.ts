@@ -9,7 +9,7 @@ import { empiricalTail, recordCount } from './count-histogram.js';
 import { recordEvidence, surprise } from './evidence.js';
 import { hash32 } from './hash.js';
 import { HISTOGRAM_ALPHA, histogramMass, MIN_HISTOGRAM, TAIL, TAIL_WEIGHT } from './rate-signals.js';
-import { addHit, SCAN_SLOTS, scanSurprise } from './scan.js';
+import { addHit, hitsBefore, SCAN_SLOTS, scanSurprise } from './scan.js';
 import { type AgentState, RECENT_SLOTS } from './state.js';
 import { blendMoments, negativeBinomialTail, normalTail, updateMoments } from './tail.js';
 
@@ -19,10 +19,20 @@ const Z99 = 2.326;
 /** An amount in the agent's top 1 % is a tail hit for the scan statistic. */
 const TAIL_HIT = 0.01;
 
-/** Scores the amount; true when it was in the agent's 1 % tail (then it stays out of the drift aggregate). */
-export function scoreAmount(state: AgentState, ctx: ActionContext): boolean {
+/** What scoreAmount saw: an ordinary amount, one in the agent's 1 % tail, or a tail amount in a run of them. */
+export const AMOUNT_ORDINARY = 0;
+export const AMOUNT_TAIL = 1;
+export const AMOUNT_TAIL_RUN = 2;
+
+/**
+ * Scores the amount. A tail amount stays out of the drift aggregate; one that follows another tail amount within the
+ * scan's ten minutes (a run, the scan statistic's evidence) does not train the sketch either: otherwise the guide's
+ * burst of one large amount teaches the sketch that amount within three charges, and the run stops being a run.
+ * An isolated tail amount is learnt (about 1 % of a clean agent's amounts are, so the sketch's tail stays honest).
+ */
+export function scoreAmount(state: AgentState, ctx: ActionContext): number {
   const amount = ctx.amount;
-  if (amount === undefined) return false;
+  if (amount === undefined) return AMOUNT_ORDINARY;
   const locked = ctx.baseline?.transaction_size;
   const { params } = ctx;
   if (locked && locked.p50 > 0 && locked.p99 > locked.p50) {
@@ -30,25 +40,36 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): boolean {
     const sigma = (Math.log(locked.p99) - Math.log(locked.p50)) / Z99;
     const p = amount > 0 ? normalTail((Math.log(amount) - Math.log(locked.p50)) / sigma) : 1;
     const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
-    if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
+    const kind = tailKind(state, ctx, p);
     recordEvidence(state, 'amount', s, ctx.t, amount, locked.p99, false, params);
-    return p < TAIL_HIT;
+    return kind;
   }
   const [current, previous] = state.sketches;
   const n = current.count + previous.count;
-  if (n < MIN_AMOUNTS) return false;
+  if (n < MIN_AMOUNTS) return AMOUNT_ORDINARY;
   const above = countAtOrAbove(current, amount) + countAtOrAbove(previous, amount);
   let p = (above + 1) / (n + 1);
   const max = Math.max(current.count ? current.max : 0, previous.count ? previous.max : 0);
   // Beyond the largest amount seen, extrapolate a Pareto tail (index 2) instead of stopping at 1/(n+1).
   if (max > 0 && amount > max) p *= (max / amount) ** 2;
   const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
-  if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
-  if (s <= 0) return p < TAIL_HIT;
+  const kind = tailKind(state, ctx, p);
+  if (s <= 0) return kind;
   const p99 = mergedQuantile(state.sketches, 0.99, params.sketchAccuracy, params.sketchBins) ?? 0;
   recordEvidence(state, 'amount', s, ctx.t, amount, Number(p99.toPrecision(4)), false, params);
-  return p < TAIL_HIT;
+  return kind;
 }
+
+/** Classifies the amount's tail p-value (and counts a tail hit for the scan). */
+function tailKind(state: AgentState, ctx: ActionContext, p: number): number {
+  if (!(p < TAIL_HIT)) return AMOUNT_ORDINARY;
+  const run = hitsBefore(state, ctx, SCAN_SLOTS.amount) >= RUN_HITS;
+  addHit(state, ctx, SCAN_SLOTS.amount);
+  return run ? AMOUNT_TAIL_RUN : AMOUNT_TAIL;
+}
+
+/** Another tail hit this recent (weighted ≥ 0.5: within about seven minutes) makes this one part of a run. */
+const RUN_HITS = 0.5;
 
 /** Prior rate of new counterparties for a new agent: it meets many. */
 const PRIOR_NOVELTY = 0.2;
@@ -163,17 +184,23 @@ const PRIOR_SPREAD_VARIANCE = 8;
 
 const seen = new Float64Array(RECENT_SLOTS + 1);
 
+/** Actions (with a counterparty) behind the last distinctRecent, this one included. */
+let windowEntries = 0;
+
 /** Distinct counterparties among the recent ones within the spread window, this action's included. */
 export function distinctRecent(state: AgentState, ctx: ActionContext): number {
+  windowEntries = 0;
   if (ctx.counterparty === undefined) return 0;
   // At most RECENT_SLOTS + 1 values: a linear scan beats allocating a Set on every action.
   seen[0] = hash32(ctx.counterparty);
   let size = 1;
+  windowEntries = 1;
   const from = ctx.t - ctx.params.spreadWindowMs;
   for (let i = 0; i < RECENT_SLOTS; i += 1) {
     const at = state.recentAt[i]!;
     const cp = state.recentCp[i]!;
     if (cp < 0 || at < from || at > ctx.t) continue;
+    windowEntries += 1;
     let k = 0;
     while (k < size && seen[k] !== cp) k += 1;
     if (k === size) seen[size++] = cp;
@@ -198,9 +225,34 @@ export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: num
   if (p < ctx.params.pFloor && histogramMass(state.spreadHist) >= MIN_HISTOGRAM) {
     p = Math.max(p, empiricalTail(state.spreadHist, distinct));
   }
+  if (p < ctx.params.pFloor && state.trained >= ctx.params.warmupEvents) {
+    p = Math.max(p, spreadGivenPace(state, distinct, windowEntries));
+  }
   const s = surprise(p, ctx.params, state.dailyActions);
   recordEvidence(state, 'counterparty_spread', s, ctx.t, distinct, Math.round(m * 100) / 100, false, ctx.params);
   return p < TAIL;
+}
+
+/**
+ * P(≥ `distinct` counterparties among `n` actions) if each action drew its counterparty from the agent's own mix: the
+ * top-K shares, and the novelty rate for one outside them (each such counted distinct: conservative). A benign batch
+ * of 30 actions to the agent's usual twenty counterparties has many distinct ones because it has many actions; thirty
+ * actions to thirty recipients is breadth. Normal approximation to the count of distinct values (a sum of indicators),
+ * with a continuity correction; variance floored at 0.25 so a near-certain expectation is not over-sharp.
+ */
+export function spreadGivenPace(state: AgentState, distinct: number, n: number): number {
+  let total = 0;
+  for (const e of state.counterparties.values()) total += e.count;
+  if (total <= 0 || n <= 1) return 1;
+  const outside = Math.min(1, Math.max(state.novelCounterpartyRate, MIN_NOVELTY));
+  let mean = n * outside;
+  let variance = n * outside * (1 - outside);
+  for (const e of state.counterparties.values()) {
+    const absent = (1 - ((1 - outside) * e.count) / total) ** n;
+    mean += 1 - absent;
+    variance += absent * (1 - absent);
+  }
+  return normalTail((distinct - 0.5 - mean) / Math.sqrt(Math.max(variance, 0.25)));
 }
 
 export function rememberRecent(state: AgentState, ctx: ActionContext): void {

@@ -51,7 +51,7 @@ export interface BehaviorParams {
   /** Span (ms) over which distinct counterparties are counted for the spread signal. */
   spreadWindowMs: number;
   /** Page-Hinkley on daily aggregates: allowed slack δ and alarm level λ (in units of the daily statistic's σ). */
-  driftDelta: number;
+  driftDelta: 2,
   driftLambda: number;
   /** DDSketch relative accuracy and bin limit for amounts (2 rotating sketches, each covering `sketchSpanMs`). */
   sketchAccuracy: number;
@@ -97,7 +97,7 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   recentIds: 64,
   travelWindowMs: 15 * MINUTE,
   spreadWindowMs: 10 * MINUTE,
-  driftDelta: 1,
+  driftDelta: 2,
   driftLambda: 4,
   sketchAccuracy: 0.05,
   sketchBins: 64,

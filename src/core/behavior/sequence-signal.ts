@@ -12,8 +12,7 @@ import { truncate } from './state.js';
 const SESSION_GAP_MS = 3_600_000;
 /** A row needs this many observations before its surprisal means anything. */
 const MIN_ROW = 20;
-/** CUSUM slack (log₁₀ units) above the row's entropy, and the half-life (ms) of the accumulated excess. */
-const SLACK = 0.5;
+/** Half-life (ms) of the accumulated evidence. */
 const CUSUM_HALF_LIFE_MS = 10 * 60_000;
 const SMOOTHING = 1;
 const MAX_ROW = 5_000;
@@ -43,16 +42,14 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
     if (rowTotal < MIN_ROW) return;
   }
   const norm = rowTotal + SMOOTHING;
-  const surprisal = -Math.log10((row[index]! + SMOOTHING / size) / norm);
-  // Entropy ≥ 0, so a likely transition with nothing accumulated cannot raise the CUSUM: skip the sum.
-  if (state.sequenceCusum === 0 && surprisal <= SLACK) return;
-  let entropy = 0;
-  for (let j = 0; j < size; j += 1) {
-    const q = (row[j]! + SMOOTHING / size) / norm;
-    entropy -= q * Math.log10(q);
-  }
+  // The log-likelihood ratio of "any action, uniformly" against the agent's own workflow: under the workflow its
+  // 10^LLR has expectation 1, so the CUSUM of it stays below h with probability ≥ 1 − 10^(−h) per start (Ville's
+  // inequality): 10^(−CUSUM) is a p-value. (Surprisal minus the row's entropy is not a likelihood ratio and made
+  // clean workflows with a few rare transitions look like attacks during every batch.)
+  const llr = Math.log10((norm / size) / (row[index]! + SMOOTHING / size));
+  if (state.sequenceCusum === 0 && llr <= 0) return;
   const decay = 2 ** (-(ctx.t - state.prevActionAt) / CUSUM_HALF_LIFE_MS);
-  state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + surprisal - entropy - SLACK);
+  state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + llr);
   if (state.sequenceCusum <= 0) return;
   let usual = 0;
   for (let j = 1; j < size; j += 1) if (row[j]! > row[usual]!) usual = j;
