@@ -51,7 +51,7 @@ export interface BehaviorParams {
   /** Span (ms) over which distinct counterparties are counted for the spread signal. */
   spreadWindowMs: number;
   /** Page-Hinkley on daily aggregates: allowed slack δ and alarm level λ (in units of the daily statistic's σ). */
-  driftDelta: 2,
+  driftDelta: 2;
   driftLambda: number;
   /** DDSketch relative accuracy and bin limit for amounts (2 rotating sketches, each covering `sketchSpanMs`). */
   sketchAccuracy: number;

@@ -10,8 +10,10 @@ import { truncate } from './state.js';
 
 /** Transitions only chain within a session: actions more than this apart start afresh. */
 const SESSION_GAP_MS = 3_600_000;
-/** A row needs this many observations before its surprisal means anything. */
+/** The agent needs this many transitions before any surprisal means anything. */
 const MIN_ROW = 20;
+/** Weight (in transitions) of the marginal as the prior of each row. */
+const PRIOR_ROW = 20;
 /** Half-life (ms) of the accumulated evidence. */
 const CUSUM_HALF_LIFE_MS = 10 * 60_000;
 const SMOOTHING = 1;
@@ -32,21 +34,27 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
   const prev = state.prevAction;
   const size = ctx.params.actionAlphabet + 1;
   if (prev < 0 || ctx.t - state.prevActionAt > SESSION_GAP_MS || ctx.t < state.prevActionAt) return;
-  let row = state.transitions.subarray(prev * size, prev * size + size);
-  let rowTotal = sum(row);
-  if (rowTotal < MIN_ROW) {
-    // An action with too little history of its own (e.g. a new one): compare with how often each action follows
-    // any action (the marginal), so a run of unfamiliar actions is still scored.
-    row = marginal(state, size);
-    rowTotal = sum(row);
-    if (rowTotal < MIN_ROW) return;
+  const row = state.transitions.subarray(prev * size, prev * size + size);
+  const rowTotal = sum(row);
+  // The row's own counts with the marginal (how often each action follows any action) as a Dirichlet prior worth
+  // PRIOR_ROW transitions: a row with little history (a new or rarely visited action) leans on the marginal, a
+  // well-known row on itself. (Falling back to the bare marginal scored a rare action's usual successor, e.g. refund
+  // after refund, as rare in itself: each further step of a clean, sticky workflow looked like an attack.)
+  let fromPrior = 0;
+  let priorTotal = 0;
+  if (rowTotal < 50 * PRIOR_ROW) {
+    const m = marginal(state, size);
+    priorTotal = sum(m);
+    if (rowTotal + priorTotal < MIN_ROW) return;
+    if (priorTotal > 0) fromPrior = (PRIOR_ROW * m[index]!) / priorTotal;
   }
-  const norm = rowTotal + SMOOTHING;
+  const prior = priorTotal > 0 ? PRIOR_ROW : 0;
+  const norm = rowTotal + prior + SMOOTHING;
   // The log-likelihood ratio of "any action, uniformly" against the agent's own workflow: under the workflow its
   // 10^LLR has expectation 1, so the CUSUM of it stays below h with probability ≥ 1 − 10^(−h) per start (Ville's
   // inequality): 10^(−CUSUM) is a p-value. (Surprisal minus the row's entropy is not a likelihood ratio and made
   // clean workflows with a few rare transitions look like attacks during every batch.)
-  const llr = Math.log10((norm / size) / (row[index]! + SMOOTHING / size));
+  const llr = Math.log10(norm / size / (row[index]! + fromPrior + SMOOTHING / size));
   if (state.sequenceCusum === 0 && llr <= 0) return;
   const decay = 2 ** (-(ctx.t - state.prevActionAt) / CUSUM_HALF_LIFE_MS);
   state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + llr);
