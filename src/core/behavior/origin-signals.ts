@@ -20,6 +20,7 @@ import { type AgentState, type OriginEntry, truncate } from './state.js';
 const PRIOR_SIGHTINGS = 0.5;
 const PRIOR_DAYS = 10;
 const NOVELTY_HALF_LIFE_DAYS = 60;
+const NEW_DEPLOYMENT_NOVELTY = 0.05;
 const DAY_MS = 86_400_000;
 /** An origin is established once seen this many times over at least this long. */
 const CONFIRM_COUNT = 5;
@@ -102,8 +103,13 @@ export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: Origin
   const others = mine.filter((o) => o !== facts.match);
   const regionKnown = facts.region === '' || mine.some((o) => established(o) && o.region === facts.region);
   if (facts.unestablished) {
-    // Per action, as the scan statistic counts: the day's rate spread over the day's actions.
-    const q = Math.min(1, originsPerDay(state, ctx) / state.dailyActions);
+    // Per action, as the scan statistic counts: the day's rate spread over the day's actions; during warm-up blended
+    // with a new deployment's prior (its first origins, a second region, come online together: 1 action in 20).
+    let q = Math.min(1, originsPerDay(state, ctx) / state.dailyActions);
+    if (state.trained < params.warmupEvents) {
+      const w = state.trained / (state.trained + params.priorEvents);
+      q = w * q + (1 - w) * NEW_DEPLOYMENT_NOVELTY;
+    }
     let p = q;
     if (facts.ua !== 0 && !others.some((o) => o.ua === facts.ua)) p *= ALSO_NEW_FACTOR;
     if (facts.region !== '' && !others.some((o) => o.region === facts.region)) p *= ALSO_NEW_FACTOR;
