@@ -71,9 +71,9 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   pFloor: 0.05,
   weights: {
     // The three horizons see the same burst: evidence.ts counts the strongest fully and the others at half weight.
-    rate_1m: 1,
-    rate_10m: 0.8,
-    rate_1h: 0.6,
+    rate_1m: 0.3,
+    rate_10m: 0.9,
+    rate_1h: 0.7,
     rate_locked_p95: 1.2,
     amount: 1,
     counterparty_novelty: 0.7,

@@ -144,3 +144,59 @@ describe('what clean traffic must not look like', () => {
     expect(fresh.some((r) => evidence(r, 'counterparty_spread'))).toBe(true);
   });
 });
+
+describe('rate histograms: a burst cannot stretch the range it is compared with', () => {
+  it('the range grows by at most one bin a day, so a burst’s later actions stay surprising', () => {
+    const { state, at } = trained(10);
+    const ceilingBefore = Array.from(state.rateCeiling);
+    const burst = Array.from({ length: 100 }, (_, k) =>
+      engine.apply(state, action(`o${k}`, at + k * 6_000, { amount: 100 }), NEVER_FROZEN),
+    );
+    for (let h = 0; h < 3; h += 1) expect(state.rateCeiling[h]!).toBeLessThanOrEqual(ceilingBefore[h]! + 1);
+    // The ten-minute horizon's evidence at the end is at least as strong as halfway.
+    const tenMinute = (r: ReturnType<typeof engine.apply>) => evidence(r, 'rate_10m')?.value ?? 0;
+    expect(burst[99]!.assessment.score).toBeGreaterThanOrEqual(burst[49]!.assessment.score - 0.02);
+    expect(tenMinute(burst[99]!)).toBeGreaterThan(0);
+  });
+
+  it('a new nightly batch is learnt within days: the range follows a recurring pattern', () => {
+    const { state, at } = trained(10);
+    const batchNight = (d: number) =>
+      Array.from({ length: 40 }, (_, k) => action(`n${d}-${k}`, at + d * DAY + 10 * HOUR + k * 5_000, { amount: 100 }));
+    const firstNight = batchNight(0).map((a) => engine.apply(state, a, ENFORCE));
+    let lastNight = firstNight;
+    for (let d = 1; d < 8; d += 1) {
+      for (const a of calmTraffic(1, 100 + d, T0 + Math.round((at + d * DAY - 10 * HOUR - T0) / DAY) * DAY)) {
+        engine.apply(state, a, ENFORCE);
+      }
+      lastNight = batchNight(d).map((a) => engine.apply(state, a, ENFORCE));
+    }
+    const peak = (rs: ReturnType<typeof engine.apply>[]) => Math.max(...rs.map((r) => r.assessment.score));
+    expect(peak(lastNight)).toBeLessThan(peak(firstNight));
+  });
+});
+
+describe('state encoding v2', () => {
+  it('keeps the ceilings and a pending tail amount, and still reads a v1 item', async () => {
+    const { checksum } = await import('../../../../src/core/behavior/state-codec.js');
+    const { state, at } = trained(5);
+    engine.apply(state, action('tail', at, { amount: 50_000 }), NEVER_FROZEN);
+    expect(state.pendingAmount).toBe(50_000);
+    const copy = engine.decode(engine.encode(state)) as AgentState;
+    expect(copy.pendingAmount).toBe(50_000);
+    expect(Array.from(copy.rateCeiling)).toEqual(Array.from(state.rateCeiling));
+    expect(Array.from(copy.rateCeilingDay)).toEqual(Array.from(state.rateCeilingDay));
+    // A v1 item: the same body without the appended fields (3 ceilings and days, one byte each here, and an f64).
+    state.rateCeilingDay.fill(0);
+    const v2 = engine.encode(state);
+    const body = v2.slice(0, v2.length - 4 - 14);
+    body[3] = 1;
+    const v1 = new Uint8Array(body.length + 4);
+    v1.set(body);
+    new DataView(v1.buffer).setUint32(body.length, checksum(body), true);
+    const old = engine.decode(v1) as AgentState;
+    expect(old.pendingAmount).toBe(0);
+    expect(Math.max(...old.rateCeiling)).toBeGreaterThan(0);
+    expect(old.events).toBe(state.events);
+  });
+});
