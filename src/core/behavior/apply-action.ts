@@ -9,16 +9,12 @@ import {
   AMOUNT_ORDINARY,
   AMOUNT_TAIL,
   AMOUNT_TAIL_RUN,
-  distinctRecent,
   isKnownCounterparty,
-  rememberRecent,
   scoreAmount,
   scoreCounterparty,
   scoreOffHours,
-  scoreSpread,
   trainCounterparty,
   trainProfile,
-  trainSpread,
 } from './event-signals.js';
 import { pruneEvidence, scoreState } from './evidence.js';
 import { hash32 } from './hash.js';
@@ -26,6 +22,7 @@ import { advanceOriginNovelty, originFacts, scoreOrigin, updateOrigins } from '.
 import type { BehaviorParams } from './params.js';
 import { addToRates, advanceRates, countHourly, othersInHorizons, scoreRates, trainRates } from './rate-signals.js';
 import { actionIndex, advanceSequence, scoreSequence, trainSequence } from './sequence-signal.js';
+import { distinctRecent, rememberRecent, scoreSpread, trainSpread } from './spread-signal.js';
 import { type AgentState, DAY_SLOTS, newSketchPair } from './state.js';
 import type { ApplyResult, BehaviorAction, BehaviorSettings, LockedBaseline } from './types.js';
 

@@ -1,7 +1,7 @@
 /**
  * Exfiltration-like sequences: action-to-action transition counts over a bounded alphabet (the first K action names,
- * the rest as "other"); a CUSUM of each transition's surprisal in excess of the row's entropy says "this run of
- * actions is unlike the agent's usual workflow" (e.g. read → export → send, repeated).
+ * the rest as "other"); a CUSUM of each transition's log-likelihood ratio ("any action" against the agent's own
+ * workflow) says "this run of actions is unlike the agent's usual workflow" (e.g. read → export → send, repeated).
  */
 import type { ActionContext } from './context.js';
 import { recordEvidence, surprise } from './evidence.js';

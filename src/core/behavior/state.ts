@@ -92,6 +92,7 @@ export interface AgentState {
   prevActionAt: number;
   sequenceCusum: number;
   origins: OriginEntry[];
+  /** Decayed count of new-origin sightings (60-day half-life): origin-signals.ts turns it into a rate per day. */
   novelOriginRate: number;
   ids: Float64Array; // ring of hash32(action id) (−1: empty)
   idsHead: number;
