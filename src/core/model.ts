@@ -17,6 +17,9 @@ export interface Scope {
 
 export const DEFAULT_CURRENCY = 'EUR';
 
+/** Agent ids (docs/api.md §1): `a_` + 16–64 of `[0-9a-z]`. Anything else names no agent (a path → 404, a cursor → 400). */
+export const AGENT_ID_PATTERN = /^a_[0-9a-z]{16,64}$/;
+
 export type AgentMode = 'observe' | 'enforce';
 export type AgentStatus = 'active' | 'suspended';
 
@@ -218,12 +221,15 @@ export interface AuditEntry extends AuditEntryInput {
   prevHash: string;
 }
 
-/** Handed to the ActionStream after a successful verification; feeds the behavioural pipeline. */
+/**
+ * Handed to the ActionStream by a successful verification, beside (not after) its audit append; feeds the behavioural
+ * pipeline. `actionId` identifies the action without the ledger: see `verifiedActionId`.
+ */
 export interface VerifiedAction {
   tenantId: string;
   agentId: string;
   certificateFingerprint: string;
-  auditId: string;
+  actionId: string;
   payload: ActionPayload;
   timestamp: number;
   verifiedAt: number;

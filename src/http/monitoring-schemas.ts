@@ -41,6 +41,9 @@ export const baselineSchema = z
           message: 'p99 must be ≥ p50',
           path: ['p99'],
         }),
+        // Both or neither: one figure without the other would be dropped silently (the size needs both).
+        z.refine((v) => v.p50 !== null || v.p99 === null, { message: 'p50 is null but p99 is not', path: ['p50'] }),
+        z.refine((v) => v.p99 !== null || v.p50 === null, { message: 'p99 is null but p50 is not', path: ['p99'] }),
       ),
     ),
     transactions_per_hour: z.optional(z.strictObject({ p95: amount })),
@@ -53,7 +56,23 @@ export const baselineSchema = z
         .check(z.maxLength(24)),
     ),
   })
-  .check(z.refine((v) => Object.keys(v).length > 0, { message: 'give at least one baseline figure' }));
+  // A lock replaces the previous one: a body whose every figure is null or empty would answer `locked: true` while
+  // replacing the reference with nothing (the scorer reads null sizes and empty lists as "no figure").
+  .check(z.refine(locksAFigure, { message: 'give at least one baseline figure (not null, not empty)' }));
+
+function locksAFigure(v: {
+  transaction_size?: { p50: number | null } | undefined;
+  transactions_per_hour?: unknown;
+  preferred_counterparties?: unknown[] | undefined;
+  active_hours?: unknown[] | undefined;
+}): boolean {
+  return (
+    (v.transaction_size !== undefined && v.transaction_size.p50 !== null) ||
+    v.transactions_per_hour !== undefined ||
+    (v.preferred_counterparties?.length ?? 0) > 0 ||
+    (v.active_hours?.length ?? 0) > 0
+  );
+}
 
 export const createWebhookSchema = z.strictObject({
   url: z.string().check(z.minLength(1), z.maxLength(2048)),

@@ -9,11 +9,12 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { FINGERPRINT_PATTERN } from '../core/crypto/fingerprint.js';
+import { AGENT_ID_PATTERN } from '../core/model.js';
 import { AMOUNT_BOUNDS_RULE, isCountableAmount } from '../core/scope/amount-bounds.js';
 
 z.config(en());
 
-export const AGENT_ID_PATTERN = /^a_[0-9a-z]{16,64}$/;
+export { AGENT_ID_PATTERN };
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_METADATA_BYTES = 4 * 1024;
 

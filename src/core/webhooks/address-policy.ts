@@ -27,7 +27,7 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
   }
   if (url.username !== '' || url.password !== '') throw invalidRequest('url must not carry credentials', 'url');
   const host = bareHost(url);
-  const loopbackHost = host === 'localhost' || (isIP(host) !== 0 && isLoopback(host));
+  const loopbackHost = host === 'localhost' || (isIP(host) !== 0 && isLoopbackAddress(host));
   if (url.protocol === 'https:') {
     // fall through to the literal-address check
   } else if (url.protocol === 'http:' && policy.allowLoopbackHttp && loopbackHost) {
@@ -41,10 +41,19 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
   if (isIP(host) !== 0 && !isAllowedAddress(host, policy)) {
     throw invalidRequest('url must not point at a private, loopback or link-local address', 'url');
   }
-  if (host === 'localhost' && !policy.allowLoopbackHttp) {
+  if (isLocalhostName(host) && !policy.allowLoopbackHttp) {
     throw invalidRequest('url must not point at a private, loopback or link-local address', 'url');
   }
   return url;
+}
+
+/**
+ * `localhost` and every name under it are loopback (RFC 6761 §6.3), whatever a resolver would answer, and a trailing
+ * dot names the same host: refused by name, so the refusal does not depend on how the resolver treats them.
+ */
+function isLocalhostName(host: string): boolean {
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  return name === 'localhost' || name.endsWith('.localhost');
 }
 
 /** The URL's hostname without IPv6 brackets. */
@@ -53,11 +62,12 @@ export function bareHost(url: URL): string {
 }
 
 export function isAllowedAddress(address: string, policy: UrlPolicy): boolean {
-  if (policy.allowLoopbackHttp && isLoopback(address)) return true;
+  if (policy.allowLoopbackHttp && isLoopbackAddress(address)) return true;
   return isPublicAddress(address);
 }
 
-function isLoopback(address: string): boolean {
+/** 127/8 or ::1 (an IPv4-mapped loopback is not accepted as loopback: fail closed). */
+export function isLoopbackAddress(address: string): boolean {
   const v4 = toIpv4(address);
   if (v4 !== undefined) return v4[0] === 127;
   return expandIpv6(address)?.every((group, i) => group === (i === 7 ? 1 : 0)) ?? false;
@@ -79,6 +89,7 @@ export function isPublicAddress(address: string): boolean {
   if ((g0 & 0xe000) !== 0x2000) return false;
   if (g0 === 0x2001 && (g1 === 0x0db8 || g1 < 0x0200)) return false;
   if (g0 === 0x2002) return false;
+  if (g0 === 0x3fff && g1 < 0x1000) return false; // documentation (3fff::/20, RFC 9637)
   return true;
 }
 
@@ -89,6 +100,7 @@ function isPublicIpv4([a = 0, b = 0, c = 0]: number[]): boolean {
   if (a === 172 && b >= 16 && b <= 31) return false;
   if (a === 192 && b === 168) return false;
   if (a === 192 && b === 0 && (c === 0 || c === 2)) return false; // IETF protocol assignments, TEST-NET-1
+  if (a === 192 && b === 88 && c === 99) return false; // deprecated 6to4 relay anycast (RFC 7526)
   if (a === 198 && (b === 18 || b === 19)) return false; // benchmarking
   if (a === 198 && b === 51 && c === 100) return false; // TEST-NET-2
   if (a === 203 && b === 0 && c === 113) return false; // TEST-NET-3

@@ -39,6 +39,16 @@ export interface DeliveryScheduler {
   schedule(job: DeliveryJob, delayMs: number): Promise<void>;
 }
 
+/**
+ * One replay call tries at most this many dead letters (docs/api.md §5: the answer's `remaining` says what is left),
+ * and starts no attempt once `REPLAY_BUDGET_MS` have passed: a webhook with thousands of dead letters and a receiver
+ * that never answers would otherwise hold the request for hours, long after API Gateway answered 504 (29 s), and its
+ * `webhook.replayed` audit entry would never be written.
+ */
+export const REPLAY_BATCH = 25;
+/** With the transport's 10 s deadline on the attempt in flight, a replay call ends within ~25 s. */
+export const REPLAY_BUDGET_MS = 15_000;
+
 export interface WebhookDispatcherDeps {
   webhooks: WebhookStore;
   transport: WebhookTransport;
@@ -115,13 +125,18 @@ export class WebhookDispatcher {
     this.deps.onDeadLetter?.({ webhookId: job.webhookId, eventId: job.event.id, attempts: job.attempt });
   }
 
-  /** Tries every dead letter of one webhook once more; delivered ones are removed, the rest stay. */
+  /**
+   * Tries the dead letters of one webhook once more, at most `REPLAY_BATCH` of them and within `REPLAY_BUDGET_MS`;
+   * delivered ones are removed, the rest stay (call again for the others).
+   */
   async replay(tenantId: string, webhookId: string): Promise<{ delivered: number; failed: number }> {
     const subscription = await this.deps.webhooks.get(tenantId, webhookId);
     if (subscription === undefined) return { delivered: 0, failed: 0 };
     let delivered = 0;
     let failed = 0;
+    const started = this.deps.clock.now();
     for (const letter of await this.deps.webhooks.listDeadLetters(tenantId, webhookId)) {
+      if (delivered + failed >= REPLAY_BATCH || this.deps.clock.now() - started >= REPLAY_BUDGET_MS) break;
       const reason = await this.attempt(subscription, letter.event);
       if (reason === undefined) {
         await this.deps.webhooks.deleteDeadLetter(tenantId, webhookId, letter.eventId);

@@ -45,7 +45,7 @@ describe('DynamoAgentStore against dynalite', () => {
 
   it('lists a tenant in id order with an opaque cursor', async () => {
     const tenant = freshTenant();
-    const ids = Array.from({ length: 7 }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
+    const ids = Array.from({ length: 7 }, (_, i) => `a_${String(i).padStart(16, '0')}`);
     await concurrently(ids.length, (i) => store().create(agentRecord(tenant, ids[i]!)));
     await store().create(agentRecord(freshTenant(), 'agent-other-tenant'));
     const seen: string[] = [];
@@ -66,7 +66,17 @@ describe('DynamoAgentStore against dynalite', () => {
 
   it('refuses a well-formed cursor naming an impossible id as INVALID_REQUEST, never 503', async () => {
     const tenant = freshTenant();
-    for (const cursor of [encodeCursor({ id: '' }), encodeCursor({ id: 'x'.repeat(513) }), encodeCursor({ seq: 1 })]) {
+    const impossible = [
+      encodeCursor({ id: '' }),
+      encodeCursor({ id: 'x'.repeat(513) }),
+      encodeCursor({ seq: 1 }),
+      // Before ids were checked, these reached DynamoDB as start keys: a name that is no agent id, an id past the
+      // 1 KiB sort-key limit in UTF-8, one with an extra field.
+      encodeCursor({ id: 'zzz' }),
+      encodeCursor({ id: `a_${'界'.repeat(400)}` }),
+      encodeCursor({ id: 'a_0000000000000001', tenantId: 'other' }),
+    ];
+    for (const cursor of impossible) {
       await expect(store().list(tenant, 3, cursor)).rejects.toMatchObject({ code: 'INVALID_REQUEST', field: 'cursor' });
     }
   });
@@ -74,7 +84,7 @@ describe('DynamoAgentStore against dynalite', () => {
   it('fills a page past the 1 MB Query cap and its cursor reaches every agent', async () => {
     const tenant = freshTenant();
     const metadata = { blob: 'x'.repeat(4000) };
-    const ids = Array.from({ length: 320 }, (_, i) => `a-${String(i).padStart(4, '0')}`);
+    const ids = Array.from({ length: 320 }, (_, i) => `a_${String(i).padStart(16, '0')}`);
     await concurrently(ids.length, (i) => store().create(agentRecord(tenant, ids[i]!, { metadata })));
     const all = await store().list(tenant, 1000);
     expect(all.items.map((a) => a.id)).toEqual(ids);

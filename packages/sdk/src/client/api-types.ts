@@ -174,6 +174,8 @@ export interface Webhook {
 
 export interface AuditListParams extends ListParams {
   actorId?: string;
+  /** One entry type (docs/api.md §7), e.g. `certificate.revoked`. */
+  type?: string;
   /** RFC 3339 or Date. */
   from?: string | Date;
   to?: string | Date;

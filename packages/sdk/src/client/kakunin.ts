@@ -138,7 +138,14 @@ export class Kakunin {
           this.http.request({
             method: 'GET',
             path: '/v1/audit',
-            query: { actorId: params.actorId, from: iso(params.from), to: iso(params.to), limit: params.limit, cursor },
+            query: {
+              actorId: params.actorId,
+              type: params.type,
+              from: iso(params.from),
+              to: iso(params.to),
+              limit: params.limit,
+              cursor,
+            },
           }),
         params.cursor,
       ),

@@ -1,3 +1,4 @@
+import { KakuninError } from '../errors.js';
 import type { Page } from './api-types.js';
 
 /**
@@ -6,6 +7,10 @@ import type { Page } from './api-types.js';
  * @example
  * const { items, nextCursor } = await kakunin.agents.list({ limit: 50 });
  * for await (const agent of kakunin.agents.list()) console.log(agent.id);
+ *
+ * A cursor the service refuses (forged, altered, another tenant's, reused with other filters) rejects the promise or
+ * the iteration with `KakuninError` 400 `INVALID_REQUEST`, `field: 'cursor'`; a cursor the service hands out twice
+ * ends the iteration with `UNAVAILABLE` (`field: 'cursor'`) rather than looping.
  */
 export type PagePromise<T> = Promise<Page<T>> & AsyncIterable<T>;
 
@@ -20,9 +25,17 @@ export function paginate<T>(
   };
   const iterate = async function* (): AsyncGenerator<T> {
     let page = await fetchPage(first);
+    // A cursor handed out twice would loop for ever (a faulty proxy, a replayed answer): stop with an error instead.
+    const seen = new Set<string>(first === undefined ? [] : [first]);
     for (;;) {
       yield* page.items;
       if (page.nextCursor === undefined || page.nextCursor === '') return;
+      if (seen.has(page.nextCursor)) {
+        throw new KakuninError('UNAVAILABLE', 'the service answered a page cursor it had already given', {
+          field: 'cursor',
+        });
+      }
+      seen.add(page.nextCursor);
       page = await fetchPage(page.nextCursor);
     }
   };

@@ -4,7 +4,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { notFound } from '../../../core/errors.js';
-import type { AgentRecord } from '../../../core/model.js';
+import { AGENT_ID_PATTERN, type AgentRecord } from '../../../core/model.js';
 import type { AgentStore, Page } from '../../../ports.js';
 import {
   call,
@@ -23,12 +23,19 @@ type AgentPatch = Partial<Pick<AgentRecord, 'mode' | 'warningThreshold' | 'anoma
 const PATCHABLE = ['mode', 'warningThreshold', 'anomalyThreshold', 'metadata', 'status'] as const;
 
 const agentKey = (tenantId: string, id: string) => ({ pk: key('AGENT', tenantId, id), sk: 'AGENT' });
-/** Longest id a cursor may name: DynamoDB refuses an empty key attribute, and no real agent id comes near this. */
-const MAX_CURSOR_ID = 512;
-const isAgentCursor = (value: unknown): value is { id: string } => {
-  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_CURSOR_ID;
-};
+/**
+ * A cursor is `{"id"}` of the last agent a page held, and only an agent id is one: a forged cursor naming anything
+ * else (an empty or oversized key DynamoDB would refuse with a 5xx-mapped error, another shape) is 400 on `cursor`. A
+ * well-formed id only ever positions the listing inside the caller's own tenant (the Query's partition is the
+ * tenant's), so another tenant's cursor grants nothing.
+ */
+const isAgentCursor = (value: unknown): value is { id: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  typeof (value as { id?: unknown }).id === 'string' &&
+  AGENT_ID_PATTERN.test((value as { id: string }).id);
 
 export class DynamoAgentStore implements AgentStore {
   constructor(
