@@ -21,7 +21,6 @@ import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } fr
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoStores, type DynamoStores } from '../src/adapters/aws/dynamo/index.js';
 import { startEmulators } from '../src/adapters/local/emulators.js';
-import { MemoryRiskReader } from '../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../src/core/envelope/schema.js';
 import type { CertificateRecord, Scope, SignedEnvelope } from '../src/core/model.js';
 import { ActionVerifier } from '../src/core/verification/action-verifier.js';
@@ -144,7 +143,6 @@ async function setUp(stores: DynamoStores, variant: Variant, index: number) {
     velocity: stores.velocity,
     ledger: stores.ledger,
     stream: { publish: async () => {} },
-    risk: new MemoryRiskReader(),
     clock,
     config: {},
   });
@@ -167,7 +165,7 @@ export const benchmarks: Benchmark[] = [
       const emulators = await startEmulators();
       try {
         const { doc, tableNames } = emulators;
-        const stores = createDynamoStores(doc, tableNames, clock);
+        const stores = createDynamoStores(doc, tableNames, clock, { monitoringTable: emulators.monitoringTable });
         await stores.agents.create({
           tenantId: TENANT,
           id: AGENT,

@@ -20,7 +20,7 @@ import {
   MemoryNonceStore,
   MemoryVelocityStore,
 } from '../src/adapters/memory/memory-stores.js';
-import { MemoryActionStream, MemoryRiskReader } from '../src/adapters/memory/memory-streams.js';
+import { MemoryActionStream } from '../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../src/core/envelope/schema.js';
 import type { AgentRecord, AuditEntryInput, CertificateRecord, PublicKeyAlgorithm } from '../src/core/model.js';
 import { ActionVerifier } from '../src/core/verification/action-verifier.js';
@@ -134,7 +134,6 @@ export async function pipelineFixture(
     velocity: new MemoryVelocityStore(),
     ledger: ledgerPort,
     stream: new MemoryStreamSink(),
-    risk: new MemoryRiskReader(),
   };
   const verifier = new ActionVerifier({
     ...(ports === 'memory'
@@ -219,6 +218,7 @@ function bareVerifierPorts(
       readVerificationState: async (_tenant: string, keys: VerificationStateKeys) => ({
         certificates: keys.fingerprints.flatMap((f) => byFingerprint.get(f) ?? []),
         agents: agent === undefined ? [] : [agent],
+        risks: [],
       }),
     } as CertificateStore,
     agents: { ...memory.agents, get: async () => agent } as AgentStore,

@@ -10,14 +10,13 @@
  *
  * Setup as bench/pipeline-dynalite.bench.ts: the real DynamoDB stores and the Kinesis action stream, one agent, a leaf
  * certificate under a parent, pre-signed envelopes with fresh nonces; the warm path (facts cache and ledger head
- * filled by a first verification). Risk scores come from the in-memory reader (no AWS store behind it yet).
+ * filled by a first verification). The risk score is read from the monitoring table inside the state BatchGetItem.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoStores, type DynamoStores } from '../src/adapters/aws/dynamo/index.js';
 import { KinesisActionStream } from '../src/adapters/aws/kinesis-action-stream.js';
 import { type Emulators, startEmulators } from '../src/adapters/local/emulators.js';
-import { MemoryRiskReader } from '../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../src/core/envelope/schema.js';
 import type { CertificateRecord, Scope, SignedEnvelope } from '../src/core/model.js';
 import { ActionVerifier } from '../src/core/verification/action-verifier.js';
@@ -146,7 +145,6 @@ async function measure(
   const verifier = new ActionVerifier({
     ...stores,
     stream,
-    risk: new MemoryRiskReader(),
     clock,
     config: {},
   });
@@ -189,7 +187,9 @@ export const benchmarks: Benchmark[] = [
         const counter = { n: 0 };
         delayed(emulators.doc, counter);
         delayed(emulators.kinesis, counter);
-        const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock);
+        const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock, {
+          monitoringTable: emulators.monitoringTable,
+        });
         await stores.agents.create({
           tenantId: TENANT,
           id: AGENT,

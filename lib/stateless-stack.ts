@@ -279,7 +279,7 @@ export class KakuninStatelessStack extends Stack {
     // revokes (a registry write), audits and announces; the routes read state, lock baselines and manage webhooks;
     // the dispatcher reads subscriptions, keeps dead letters and queues retries.
     const monitoringTable = stateful.monitoringTable;
-    grantTable(f.verify.function, monitoringTable, 'lookup');
+    grantTable(f.verify.function, monitoringTable, 'batch-lookup'); // the risk score, inside the state read
     grantTable(f.consumer.function, monitoringTable, 'read-write');
     registry(f.consumer, 'read-write');
     grantTable(f.consumer.function, tables.ledger, 'append');

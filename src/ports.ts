@@ -106,8 +106,10 @@ export interface CertificateStore {
    * every ancestor agent). The rest of a certificate record, and an agent's place in the tree, never change, so a
    * verifier caches those per process and calls only this on every request; nothing here may be cached, so a
    * revocation or a suspension anywhere up the chain is seen by the very next verification. Unknown fingerprints and
-   * agents are simply absent from the answer. Keep it one read: state the verifier needs later (a risk score, say)
-   * belongs in this same batch, as another key list and another answer field.
+   * agents are simply absent from the answer. Keep it one read: state the verifier needs later belongs in this same
+   * batch, as another key list and another answer field. So the current risk score of each agent in `riskAgentIds`
+   * (kept by the behavioural consumer on the monitoring table) is read in the same BatchGetItem; a store that cannot
+   * read risk must fail (never answer without `risks` when they were asked for: a missing score must not read as 0).
    */
   readVerificationState(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState>;
 }
@@ -116,6 +118,15 @@ export interface CertificateStore {
 export interface VerificationStateKeys {
   fingerprints: string[];
   agentIds: string[];
+  /** Agents whose current risk score to read with the rest (the verifier asks for the certificate's own agent). */
+  riskAgentIds?: string[];
+}
+
+/** An agent's current risk score as the verifier reads it (the score only; contributions stay on the item). */
+export interface AgentRisk {
+  tenantId: string;
+  agentId: string;
+  score: number;
 }
 
 /** What a verification needs of a certificate's current state. */
@@ -132,6 +143,11 @@ export interface VerificationState {
   certificates: CertificateStatus[];
   /** Every requested agent that exists, in no particular order. */
   agents: AgentState[];
+  /**
+   * Present whenever `riskAgentIds` was given: the score of each of those agents that has one. An agent absent here
+   * has no score yet (a new agent: 0).
+   */
+  risks?: AgentRisk[];
 }
 
 export interface ApiKeyStore {

@@ -3,7 +3,6 @@
  * Kinesis stream. No CA, no x509, no KMS: verification uses node:crypto on the stored public key.
  */
 import { DynamoAgentStore } from '../../src/adapters/aws/dynamo/agent-store.js';
-import { DynamoBehaviorStore } from '../../src/adapters/aws/dynamo/behavior-store.js';
 import { DynamoCertificateStore } from '../../src/adapters/aws/dynamo/certificate-store.js';
 import { DynamoLedger } from '../../src/adapters/aws/dynamo/ledger.js';
 import { DynamoNonceStore } from '../../src/adapters/aws/dynamo/nonce-store.js';
@@ -22,14 +21,14 @@ const context = cachedProvider((): VerifyContext => {
   const doc = createDocumentClient();
   const { tables } = config;
   const ports = {
-    certificates: new DynamoCertificateStore(doc, tables),
+    // The state read also reads the agent's current risk, which the consumer keeps on the agent's monitoring item
+    // (docs/behavior.md), in the same BatchGetItem.
+    certificates: new DynamoCertificateStore(doc, tables, { riskTable: requireSetting(config, 'monitoringTable') }),
     agents: new DynamoAgentStore(doc, tables),
     nonces: new DynamoNonceStore(doc, tables),
     velocity: new DynamoVelocityStore(doc, tables),
     ledger: new DynamoLedger(doc, tables, systemClock),
     stream: createActionStream(config.actionStream),
-    // The agent's current risk: the consumer keeps it on the agent's monitoring item (docs/behavior.md).
-    risk: new DynamoBehaviorStore(doc, requireSetting(config, 'monitoringTable')),
     clock: systemClock,
   };
   // A failed stream publish goes to the structured log and the StreamPublishFailures metric (alarmed), not stderr.

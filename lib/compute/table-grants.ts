@@ -14,10 +14,19 @@ export const LEDGER_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'd
 
 /**
  * - `lookup`: GetItem only (the authorizer reads one API-key item by its hash);
+ * - `batch-lookup`: BatchGetItem only (the verifier reads each agent's risk score inside its one state read);
  * - `claim`: PutItem only (a nonce claim is one conditional PutItem, nothing reads the table);
  * - `count`: UpdateItem and a consistent GetItem (velocity counters).
  */
-export type TableAccess = 'read' | 'read-write' | 'read-write-delete' | 'append' | 'lookup' | 'claim' | 'count';
+export type TableAccess =
+  | 'read'
+  | 'read-write'
+  | 'read-write-delete'
+  | 'append'
+  | 'lookup'
+  | 'batch-lookup'
+  | 'claim'
+  | 'count';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: TABLE_READ_ACTIONS,
@@ -26,6 +35,7 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   'read-write-delete': [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, 'dynamodb:DeleteItem'],
   append: LEDGER_APPEND_ACTIONS,
   lookup: ['dynamodb:GetItem'],
+  'batch-lookup': ['dynamodb:BatchGetItem'],
   claim: ['dynamodb:PutItem'],
   count: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
 };

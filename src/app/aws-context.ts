@@ -19,7 +19,12 @@ import type { ContextProvider, Ports } from './context.js';
 export function buildAwsPorts(config: AppConfig): Ports {
   const doc = createDocumentClient();
   return {
-    ...createDynamoStores(doc, config.tables),
+    ...createDynamoStores(
+      doc,
+      config.tables,
+      undefined,
+      config.monitoringTable === undefined ? {} : { monitoringTable: config.monitoringTable },
+    ),
     archive: createLogArchive(config),
     clock: systemClock,
     random: systemRandom,

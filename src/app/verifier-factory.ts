@@ -7,7 +7,7 @@ import type { Ports } from './context.js';
 
 export type VerifierPorts = Pick<
   Ports,
-  'certificates' | 'agents' | 'nonces' | 'velocity' | 'ledger' | 'stream' | 'risk' | 'clock'
+  'certificates' | 'agents' | 'nonces' | 'velocity' | 'ledger' | 'stream' | 'clock'
 >;
 
 export interface VerifierHooks {
@@ -28,7 +28,6 @@ export function createVerifier(
     velocity: ports.velocity,
     ledger: ports.ledger,
     stream: ports.stream,
-    risk: ports.risk,
     clock: ports.clock,
     config: {
       timestampWindowMs: config.timestampWindowMs,

@@ -221,12 +221,15 @@ export interface AuditEntry extends AuditEntryInput {
   prevHash: string;
 }
 
-/** Handed to the ActionStream after a successful verification; feeds the behavioural pipeline. */
+/**
+ * Handed to the ActionStream by a successful verification, beside (not after) its audit append; feeds the behavioural
+ * pipeline. `actionId` identifies the action without the ledger: see `verifiedActionId`.
+ */
 export interface VerifiedAction {
   tenantId: string;
   agentId: string;
   certificateFingerprint: string;
-  auditId: string;
+  actionId: string;
   payload: ActionPayload;
   timestamp: number;
   verifiedAt: number;

@@ -48,6 +48,7 @@ export function reportStreamPublishFailure(failure: StreamPublishFailure): void 
     tenantId: failure.tenantId,
     agentId: failure.agentId,
     certificateFingerprint: failure.certificateFingerprint,
+    actionId: failure.actionId,
     auditId: failure.auditId,
     error: failure.error instanceof Error ? failure.error.name : 'unknown',
   });

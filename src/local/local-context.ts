@@ -9,10 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoBehaviorStore } from '../adapters/aws/dynamo/behavior-store.js';
 import { createDynamoStores } from '../adapters/aws/dynamo/index.js';
-import { createMonitoringTable } from '../adapters/aws/dynamo/monitoring-table.js';
 import { DynamoWebhookStore } from '../adapters/aws/dynamo/webhook-store.js';
 import { KinesisActionStream } from '../adapters/aws/kinesis-action-stream.js';
-import { type Emulators, startEmulators } from '../adapters/local/emulators.js';
+import { type Emulators, LOCAL_MONITORING_TABLE, startEmulators } from '../adapters/local/emulators.js';
+
+export { LOCAL_MONITORING_TABLE };
+
 import { FileCrlStore } from '../adapters/local/file-crl-store.js';
 import { LocalEventBus } from '../adapters/local/local-event-bus.js';
 import { LocalKeyVault } from '../adapters/local/local-key-vault.js';
@@ -29,7 +31,6 @@ import { ensureCheckpointKey } from './checkpoint-key.js';
 import { startLocalMonitoring } from './local-monitoring.js';
 
 export const LOCAL_TENANT_ID = 'local';
-export const LOCAL_MONITORING_TABLE = 'kakunin-monitoring';
 /** Contract §4 default: ±300 s. */
 const TIMESTAMP_WINDOW_MS = 300_000;
 /** Contract §7: locally, a checkpoint covers every entry written more than 2 s before it was requested. */
@@ -65,11 +66,12 @@ export async function buildLocalPorts(options: {
   const emulators = await startEmulators({ dataDir });
   try {
     const clock: Clock = options.clock ?? { now: () => Date.now() };
-    const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock);
+    const stores = createDynamoStores(emulators.doc, emulators.tableNames, clock, {
+      monitoringTable: emulators.monitoringTable,
+    });
     const eventBus = new LocalEventBus(options.log === undefined ? {} : { log: options.log });
-    await createMonitoringTable(emulators.dynamo, LOCAL_MONITORING_TABLE);
-    const behavior = new DynamoBehaviorStore(emulators.doc, LOCAL_MONITORING_TABLE);
-    const webhooks = new DynamoWebhookStore(emulators.doc, LOCAL_MONITORING_TABLE);
+    const behavior = new DynamoBehaviorStore(emulators.doc, emulators.monitoringTable);
+    const webhooks = new DynamoWebhookStore(emulators.doc, emulators.monitoringTable);
     let deliveries: { run(job: DeliveryJob): Promise<void>; park(job: DeliveryJob, reason: string): Promise<void> } = {
       run: async () => undefined,
       park: async () => undefined,

@@ -72,8 +72,8 @@ describe('monitoring table and grants', () => {
       .flatMap((s) => asArray(s.statement.Action).map(String))
       .sort();
 
-  it('lets the verifier only GetItem the monitoring table (the risk read), and only the routes and dispatcher delete', () => {
-    expect(actionsOn('Verify', 'TablesMonitoring')).toEqual(['dynamodb:GetItem']);
+  it('lets the verifier only BatchGetItem the monitoring table (risk, in the state read); only routes and dispatcher delete', () => {
+    expect(actionsOn('Verify', 'TablesMonitoring')).toEqual(['dynamodb:BatchGetItem']);
     expect(actionsOn('ActionConsumer', 'TablesMonitoring')).not.toContain('dynamodb:DeleteItem');
     expect(actionsOn('Monitoring', 'TablesMonitoring')).toContain('dynamodb:DeleteItem');
     expect(actionsOn('WebhookDispatcher', 'TablesMonitoring')).toContain('dynamodb:DeleteItem');

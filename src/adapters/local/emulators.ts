@@ -16,6 +16,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createMonitoringTable } from '../aws/dynamo/monitoring-table.js';
 import { createTables, type TableNames } from '../aws/dynamo/tables.js';
 import { listenOnSocket, type StandInClientConfig, socketDirectory, standInClientConfig } from './emulator-socket.js';
 
@@ -48,6 +49,8 @@ export interface Emulators {
   dynamoClientConfig(): StandInClientConfig;
   kinesisClientConfig(): StandInClientConfig;
   tableNames: TableNames;
+  /** The monitoring table (behavioural state, risk scores, webhooks): docs/data-model.md. */
+  monitoringTable: string;
   streamName: string;
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
@@ -66,6 +69,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   counters: 'kakunin-counters',
   ledger: 'kakunin-ledger',
 };
+export const LOCAL_MONITORING_TABLE = 'kakunin-monitoring';
 export const LOCAL_STREAM_NAME = 'kakunin-actions';
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
@@ -107,6 +111,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   };
   try {
     await createTables(dynamo, LOCAL_TABLE_NAMES);
+    await createMonitoringTable(dynamo, LOCAL_MONITORING_TABLE);
     await createStream(kinesis, LOCAL_STREAM_NAME);
   } catch (error) {
     await stop();
@@ -118,6 +123,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     dynamoClientConfig,
     kinesisClientConfig,
     tableNames: { ...LOCAL_TABLE_NAMES },
+    monitoringTable: LOCAL_MONITORING_TABLE,
     streamName: LOCAL_STREAM_NAME,
     dynamo,
     doc,

@@ -2,7 +2,8 @@
  * In-memory ledger: the unit-test fake of the Ledger port, with core's hashing rules (hash chain and Merkle tree) and
  * the same listing and cursor rules as the DynamoDB ledger. Each append is its own "item".
  */
-import { randomBytes } from 'node:crypto';
+
+import { newAuditId } from '../../core/ledger/audit-id.js';
 import {
   badCursor,
   checkAuditQuery,
@@ -43,7 +44,7 @@ export class MemoryLedger implements Ledger {
     // Object.assign, not an object spread with extra keys: V8 makes the latter an order of magnitude slower.
     const { entry, leaf } = sealLeaf(
       Object.assign({}, input, {
-        id: `aud_${seq.toString(16).padStart(16, '0')}${randomBytes(8).toString('hex')}`,
+        id: newAuditId(seq),
         seq,
         createdAt: new Date(this.clock.now()).toISOString(),
         prevHash: prev?.hash ?? GENESIS_HASH,

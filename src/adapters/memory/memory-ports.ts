@@ -46,7 +46,7 @@ export function memoryPorts<V extends KeyVault = MemoryKeyVault>(options: { cloc
     random: { bytes: (length: number) => new Uint8Array(randomBytes(length)) },
     vault: options.vault ?? (new MemoryKeyVault() as unknown as V),
     agents,
-    certificates: new MemoryCertificateStore(agents),
+    certificates: new MemoryCertificateStore(agents, behavior),
     apiKeys: new MemoryApiKeyStore(),
     caStore: new MemoryCaStore(),
     nonces: new MemoryNonceStore(),

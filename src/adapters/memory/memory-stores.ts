@@ -22,6 +22,7 @@ import type {
   NonceStore,
   Page,
   RevocationResult,
+  RiskReader,
   VelocityRequest,
   VelocityResult,
   VelocityStore,
@@ -89,7 +90,14 @@ export class MemoryAgentStore implements AgentStore {
 export class MemoryCertificateStore implements CertificateStore {
   private readonly certs = new Map<string, CertificateRecord>();
 
-  constructor(private readonly agentStore: Pick<MemoryAgentStore, 'get'> = new MemoryAgentStore()) {}
+  /**
+   * `risk`: where `readVerificationState` reads the agents' risk scores (the behaviour store, as deployed: the
+   * consumer's saves are what the verifier reads). @default no agent has a score yet
+   */
+  constructor(
+    private readonly agentStore: Pick<MemoryAgentStore, 'get'> = new MemoryAgentStore(),
+    private readonly risk: RiskReader = { current: async () => undefined },
+  ) {}
 
   async put(record: CertificateRecord): Promise<void> {
     const key = tupleKey(record.tenantId, record.fingerprint);
@@ -132,14 +140,26 @@ export class MemoryCertificateStore implements CertificateStore {
   }
 
   async readVerificationState(tenantId: string, keys: VerificationStateKeys): Promise<VerificationState> {
-    const [found, agents] = await Promise.all([
+    const riskAgentIds = keys.riskAgentIds === undefined ? undefined : [...new Set(keys.riskAgentIds)];
+    const [found, agents, risks] = await Promise.all([
       this.getMany(tenantId, [...new Set(keys.fingerprints)]),
       Promise.all([...new Set(keys.agentIds)].map((id) => this.agentStore.get(tenantId, id))),
+      riskAgentIds === undefined
+        ? undefined
+        : Promise.all(
+            riskAgentIds.map(async (agentId) => ({ agentId, risk: await this.risk.current(tenantId, agentId) })),
+          ),
     ]);
-    return {
+    const state: VerificationState = {
       certificates: found.map((c) => ({ tenantId: c.tenantId, fingerprint: c.fingerprint, status: c.status })),
       agents: agents.flatMap((agent) => (agent === undefined ? [] : [agentStateOf(agent)])),
     };
+    if (risks !== undefined) {
+      state.risks = risks.flatMap(({ agentId, risk }) =>
+        risk === undefined ? [] : [{ tenantId, agentId, score: risk.score }],
+      );
+    }
+    return state;
   }
 
   private where(predicate: (c: CertificateRecord) => boolean): CertificateRecord[] {

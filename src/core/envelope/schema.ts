@@ -6,13 +6,15 @@
  * anyone replay a captured action under a fresh nonce and timestamp.
  */
 import * as z from 'zod';
-import { canonicalBytes } from '../canonical-json.js';
+import { canonicalObjectString, freezeJson } from '../canonical-json.js';
 import { FINGERPRINT_PATTERN } from '../crypto/fingerprint.js';
 import { invalidRequest, KakuninError } from '../errors.js';
 import type { ActionPayload, SignedEnvelope, UnsignedEnvelope } from '../model.js';
 import { AMOUNT_BOUNDS_RULE, isCountableAmount } from '../scope/amount-bounds.js';
 import { decodeStrictBase64 } from './base64.js';
 import { copyJsonPayload } from './json-payload.js';
+
+const UTF8 = new TextEncoder();
 
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /** Base64 of a 4096-bit RSA signature is 684 characters; anything much longer is not a signature we can verify. */
@@ -94,7 +96,9 @@ export function parseSignedEnvelope(input: unknown): ParsedEnvelope {
   const { certificateFingerprint, timestamp, nonce, signature } = result.data;
   const signatureBytes = decodeStrictBase64(signature);
   if (signatureBytes === undefined) throw invalidRequest('signature must be canonical standard base64', 'signature');
-  const payload = raw.payload as ActionPayload;
+  // Our own copy, frozen: what was checked can no longer change, and its canonical text is computed once for the
+  // signature and reused by the audit entry that holds it (canonical-json.ts).
+  const payload = freezeJson(raw.payload as ActionPayload);
   return { envelope: { payload, certificateFingerprint, timestamp, nonce, signature }, signatureBytes };
 }
 
@@ -110,7 +114,7 @@ export function parseEnvelope(input: unknown): SignedEnvelope {
 export function signedBytes(envelope: UnsignedEnvelope): Uint8Array {
   const { payload, certificateFingerprint, timestamp, nonce } = envelope;
   try {
-    return canonicalBytes({ payload, certificateFingerprint, timestamp, nonce });
+    return UTF8.encode(canonicalObjectString({ payload, certificateFingerprint, timestamp, nonce }));
   } catch (error) {
     // canonicalize refuses NaN, ±Infinity, lone surrogates and cycles: input errors, never a 500.
     throw new KakuninError('INVALID_REQUEST', 'envelope cannot be canonicalised', { field: 'payload', cause: error });

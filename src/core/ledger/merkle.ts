@@ -7,7 +7,7 @@
  * the entry that completes it (seq start + 2^k − 1, level k). The *frontier* of size n is the list of perfect subtrees
  * that partition [0, n), largest first (one per set bit of n); folding it from the right gives the root of size n.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export type Hash = Uint8Array;
 export const HASH_BYTES = 32;
@@ -15,12 +15,26 @@ export const HASH_BYTES = 32;
 /** SHA-256 of the empty string: the root of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Hash = new Uint8Array(createHash('sha256').digest());
 
+/** One-shot SHA-256 (one native call, not three), viewed as a plain Uint8Array without a copy. */
+function sha256(data: string | Uint8Array): Hash {
+  const digest = hash('sha256', data, 'buffer') as unknown as Buffer;
+  return new Uint8Array(digest.buffer, digest.byteOffset, HASH_BYTES);
+}
+
 export function leafHash(entry: Uint8Array | string): Hash {
-  return new Uint8Array(createHash('sha256').update(Uint8Array.of(0)).update(entry).digest());
+  // The string form is hashed as UTF-8, in which U+0000 is the single byte 0x00: the same bytes as the prefix below.
+  if (typeof entry === 'string') return sha256(`\u0000${entry}`);
+  const bytes = new Uint8Array(entry.length + 1);
+  bytes.set(entry, 1);
+  return sha256(bytes);
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return new Uint8Array(createHash('sha256').update(Uint8Array.of(1)).update(left).update(right).digest());
+  const bytes = new Uint8Array(1 + left.length + right.length);
+  bytes[0] = 1;
+  bytes.set(left, 1);
+  bytes.set(right, 1 + left.length);
+  return sha256(bytes);
 }
 
 /** Number of trailing zero bits of a positive safe integer. */

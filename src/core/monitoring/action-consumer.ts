@@ -225,7 +225,7 @@ export class ActionConsumer {
 
 function toBehaviorAction(action: VerifiedAction): BehaviorAction {
   const out: BehaviorAction = {
-    id: action.auditId,
+    id: action.actionId,
     agentId: action.agentId,
     certificateFingerprint: action.certificateFingerprint,
     at: action.verifiedAt,

@@ -24,16 +24,22 @@ import type {
   Clock,
   Ledger,
   NonceStore,
-  RiskReader,
   VelocityRequest,
   VelocityStore,
 } from '../../ports.js';
 import { verifySignature } from '../crypto/verify-signature.js';
 import { parseSignedEnvelope, signedBytes } from '../envelope/schema.js';
 import { DependencyError } from '../errors.js';
-import { type ActionOrigin, riskBand, type SignedEnvelope, type VerifiedAction } from '../model.js';
+import {
+  type ActionOrigin,
+  type AuditEntryInput,
+  riskBand,
+  type SignedEnvelope,
+  type VerifiedAction,
+} from '../model.js';
 import { DEFAULT_SCOPE_OID } from '../scope/scope-oid.js';
 import type { ActionVerifierService, VerificationResult } from '../services.js';
+import { verifiedActionId } from './action-id.js';
 import { checkAgents, checkCertificate } from './certificate-check.js';
 import { type CertificateFacts, CertificateFactsCache } from './certificate-facts.js';
 import { callPort } from './port-call.js';
@@ -74,7 +80,6 @@ export interface ActionVerifierDeps {
   velocity: VelocityStore;
   ledger: Ledger;
   stream: ActionStream;
-  risk: RiskReader;
   clock: Clock;
   config: ActionVerifierConfig;
   /**
@@ -131,26 +136,34 @@ export class ActionVerifier implements ActionVerifierService {
     const record = context.record;
     const outcome = await this.firstRejection(tenantId, envelope, context, now, unauthentic ?? replay);
     const rejection = outcome.rejection;
-    let entry: { id: string };
-    try {
-      entry = await this.audit(tenantId, record, envelope, context.riskScore, rejection, origin);
-    } catch (error) {
-      // Not verified after all (503): give back what it consumed.
-      if (outcome.consumed !== undefined) await this.releaseVelocity(outcome.consumed);
-      throw error;
+    const auditInput = auditEntryFor(tenantId, record, envelope, context.riskScore, rejection, origin);
+    if (rejection !== undefined) {
+      const entry = await this.audit(auditInput);
+      return { verified: false, error: rejection, auditId: entry.id };
     }
-    if (rejection !== undefined) return { verified: false, error: rejection, auditId: entry.id };
     const action: VerifiedAction = {
       tenantId,
       agentId: record.agentId,
       certificateFingerprint: fingerprint,
-      auditId: entry.id,
+      actionId: verifiedActionId(tenantId, fingerprint, envelope.nonce),
       payload: envelope.payload,
       timestamp: envelope.timestamp,
       verifiedAt: now,
     };
     if (origin !== undefined) action.origin = origin;
-    await this.publish(action);
+    // The publish runs beside the append (one round trip for both); the answer still waits for the append.
+    const published = this.publish(action);
+    let entry: { id: string };
+    try {
+      entry = await this.audit(auditInput);
+    } catch (error) {
+      // Not verified after all (503): give back what it consumed. The stream may already hold the action; monitoring
+      // then counts one action more than the ledger verified (never fewer), see docs/verification.md.
+      await published;
+      if (outcome.consumed !== undefined) await this.releaseVelocity(outcome.consumed);
+      throw error;
+    }
+    this.reportPublishFailure(action, entry.id, await published);
     return {
       verified: true,
       agentId: record.agentId,
@@ -248,17 +261,8 @@ export class ActionVerifier implements ActionVerifierService {
   }
 
   /** The audit entry, before any answer: an append that resolves without an entry id has written nothing provable. */
-  private async audit(
-    tenantId: string,
-    record: CertificateView,
-    envelope: SignedEnvelope,
-    riskScore: number,
-    rejection: Rejection | undefined,
-    origin: ActionOrigin | undefined,
-  ): Promise<{ id: string }> {
-    const entry = await callPort('audit ledger', () =>
-      this.deps.ledger.append(auditEntryFor(tenantId, record, envelope, riskScore, rejection, origin)),
-    );
+  private async audit(input: AuditEntryInput): Promise<{ id: string }> {
+    const entry = await callPort('audit ledger', () => this.deps.ledger.append(input));
     if (typeof entry?.id !== 'string' || entry.id === '') {
       throw new DependencyError('audit ledger returned no entry id');
     }
@@ -266,26 +270,33 @@ export class ActionVerifier implements ActionVerifierService {
   }
 
   /**
-   * After the audit entry exists. A failed publish does NOT undo the verification: the ledger (the system of record)
-   * already holds the action, and answering 503 would make the client re-sign and repeat an action whose first
-   * attempt is on record as verified. The failure is reported for alarms and the stream can be back-filled from the
-   * ledger's action.verified entries.
+   * Resolves to the publish error, or undefined; never rejects. A failed publish does NOT undo the verification: the
+   * ledger (the system of record) holds the action, and answering 503 would make the client re-sign and repeat an
+   * action whose first attempt is on record as verified. The failure is reported for alarms, and the stream can be
+   * back-filled from the ledger's action.verified entries.
    */
-  private async publish(action: VerifiedAction): Promise<void> {
+  private async publish(action: VerifiedAction): Promise<unknown> {
     try {
       await this.deps.stream.publish(action);
+      return undefined;
     } catch (error) {
-      try {
-        this.onStreamPublishFailure({
-          tenantId: action.tenantId,
-          agentId: action.agentId,
-          certificateFingerprint: action.certificateFingerprint,
-          auditId: action.auditId,
-          error,
-        });
-      } catch {
-        // A broken reporter must not turn an audited verification into an error.
-      }
+      return error ?? new Error('action stream publish failed');
+    }
+  }
+
+  private reportPublishFailure(action: VerifiedAction, auditId: string, error: unknown): void {
+    if (error === undefined) return;
+    try {
+      this.onStreamPublishFailure({
+        tenantId: action.tenantId,
+        agentId: action.agentId,
+        certificateFingerprint: action.certificateFingerprint,
+        actionId: action.actionId,
+        auditId,
+        error,
+      });
+    } catch {
+      // A broken reporter must not turn an audited verification into an error.
     }
   }
 }

@@ -36,6 +36,8 @@ export interface StreamPublishFailure {
   tenantId: string;
   agentId: string;
   certificateFingerprint: string;
+  /** The stream's id of the action (docs/verification.md). */
+  actionId: string;
   auditId: string;
   error: unknown;
 }

@@ -7,11 +7,12 @@
  * the ids of the agents above the certificate's agent (`parentAgentId` never changes). What can change is read by ONE
  * strongly consistent `readVerificationState` (one BatchGetItem in the single-table DynamoDB design): the status of the
  * certificate and of every ancestor certificate, and the status and monitoring settings of the agent and of every
- * ancestor agent. Round trips: 1 when the cache is warm; on a cold cache first `get`, then the ancestor certificates
- * and the agent chain, then the state read. The risk score is read in parallel with the state. Nothing mutable is
- * ever cached, so a revocation or a suspension is seen by the very next verification.
+ * ancestor agent, and the agent's current risk score (on the monitoring table, in the same BatchGetItem). Round
+ * trips: 1 when the cache is warm; on a cold cache first `get`, then the ancestor certificates and the agent chain,
+ * then the state read. Nothing mutable is ever cached, so a revocation, a suspension or a new risk score is seen by
+ * the very next verification.
  */
-import type { AgentStore, CertificateStore, RiskReader, VerificationState } from '../../ports.js';
+import type { AgentStore, CertificateStore, VerificationState } from '../../ports.js';
 import { loadAgentChain } from '../authorization/agent-chain.js';
 import { DependencyError } from '../errors.js';
 import type { CertificateRecord } from '../model.js';
@@ -44,7 +45,6 @@ export interface VerificationContext {
 export interface ContextPorts {
   certificates: CertificateStore;
   agents: AgentStore;
-  risk: RiskReader;
 }
 
 export class VerificationContextLoader {
@@ -68,20 +68,19 @@ export class VerificationContextLoader {
     return this.facts.get(tenantId, fingerprint) ?? (await this.loadFacts(tenantId, fingerprint));
   }
 
-  /** What can change, read for this very request: ONE state read (and the risk score in parallel). */
+  /** What can change, read for this very request: ONE state read, the agent's risk score included. */
   async current(
     tenantId: string,
     fingerprint: string,
     facts: VerificationFacts,
   ): Promise<VerificationContext | undefined> {
     const { certificate } = facts;
-    const [state, riskScore] = await Promise.all([
-      this.readState(tenantId, {
-        fingerprints: [fingerprint, ...ancestorFingerprints(certificate)],
-        agentIds: [certificate.agentId, ...facts.ancestorAgentIds],
-      }),
-      this.riskScore(tenantId, certificate.agentId),
-    ]);
+    const state = await this.readState(tenantId, {
+      fingerprints: [fingerprint, ...ancestorFingerprints(certificate)],
+      agentIds: [certificate.agentId, ...facts.ancestorAgentIds],
+      riskAgentIds: [certificate.agentId],
+    });
+    const riskScore = riskScoreOf(state, tenantId, certificate.agentId);
     const own = state.certificates.find((c) => c.fingerprint === fingerprint && c.tenantId === tenantId);
     if (own === undefined) {
       // Certificates are never deleted, so this is a broken store; answering "unknown" is a rejection either way.
@@ -141,9 +140,13 @@ export class VerificationContextLoader {
 
   private async readState(
     tenantId: string,
-    keys: { fingerprints: string[]; agentIds: string[] },
+    keys: { fingerprints: string[]; agentIds: string[]; riskAgentIds: string[] },
   ): Promise<VerificationState> {
-    const unique = { fingerprints: [...new Set(keys.fingerprints)], agentIds: [...new Set(keys.agentIds)] };
+    const unique = {
+      fingerprints: [...new Set(keys.fingerprints)],
+      agentIds: [...new Set(keys.agentIds)],
+      riskAgentIds: keys.riskAgentIds,
+    };
     const state = await callPort('certificate store', () =>
       this.ports.certificates.readVerificationState(tenantId, unique),
     );
@@ -152,22 +155,25 @@ export class VerificationContextLoader {
       state === null ||
       typeof state !== 'object' ||
       !Array.isArray(state.certificates) ||
-      !Array.isArray(state.agents)
+      !Array.isArray(state.agents) ||
+      !Array.isArray(state.risks)
     ) {
       throw new DependencyError('certificate store returned an invalid verification state');
     }
     return state;
   }
+}
 
-  private async riskScore(tenantId: string, agentId: string): Promise<number> {
-    const risk = await callPort('risk reader', () => this.ports.risk.current(tenantId, agentId));
-    // No snapshot yet (a new agent) is a score of 0. Anything else must carry a score in [0, 1]: a snapshot without
-    // one, or with a value no threshold can be compared with, must not read as "no risk" in enforce mode.
-    if (risk === undefined) return 0;
-    const score: unknown = risk === null || typeof risk !== 'object' ? undefined : risk.score;
-    if (typeof score !== 'number' || !(score >= 0 && score <= 1)) {
-      throw new DependencyError('risk reader returned an invalid score');
-    }
-    return score;
+/**
+ * The agent's current score from the state read. No score yet (a new agent) is 0. Anything else must be a number in
+ * [0, 1]: a score no threshold can be compared with must not read as "no risk" in enforce mode.
+ */
+function riskScoreOf(state: VerificationState, tenantId: string, agentId: string): number {
+  const risk = state.risks?.find((r) => r !== null && typeof r === 'object' && r.agentId === agentId);
+  if (risk === undefined) return 0;
+  const score: unknown = risk.tenantId === tenantId ? risk.score : undefined;
+  if (typeof score !== 'number' || !(score >= 0 && score <= 1)) {
+    throw new DependencyError('verification state holds an invalid risk score');
   }
+  return score;
 }

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { batchGetAll } from '../../../src/adapters/aws/dynamo/batch-get.js';
+import { batchGetAll, batchGetTables } from '../../../src/adapters/aws/dynamo/batch-get.js';
 import { DynamoCertificateStore } from '../../../src/adapters/aws/dynamo/certificate-store.js';
 import { DynamoLedger } from '../../../src/adapters/aws/dynamo/ledger.js';
 import { DependencyError } from '../../../src/core/errors.js';
@@ -47,6 +47,56 @@ describe('BatchGetItem', () => {
     for (const call of mock.commandCalls(BatchGetCommand)) {
       expect(call.args[0].input.RequestItems?.reg?.ConsistentRead).toBe(true);
     }
+  });
+
+  it('reads several tables in one request and retries exactly the keys left unprocessed in each', async () => {
+    const reg = [0, 1].map(keyOf);
+    const mon = [{ pk: 'AGENT#t#a', sk: 'STATE' }];
+    mock
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { reg: [{ ...reg[0], n: 0 }], mon: [] },
+        UnprocessedKeys: { reg: { Keys: [reg[1]!] }, mon: { Keys: mon } },
+      })
+      .resolvesOnce({ Responses: { reg: [{ ...reg[1], n: 1 }], mon: [{ ...mon[0], riskScore: 0.4 }] } });
+    const projection = { expression: '#pk', names: { '#pk': 'pk' } };
+    const found = await batchGetTables(doc, [
+      { table: 'reg', keys: reg },
+      { table: 'mon', keys: mon, projection },
+    ]);
+    expect(
+      found
+        .get('reg')
+        ?.map((item) => item.n)
+        .sort(),
+    ).toEqual([0, 1]);
+    expect(found.get('mon')).toEqual([{ ...mon[0], riskScore: 0.4 }]);
+    const calls = mock.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems);
+    expect(calls).toEqual([
+      {
+        reg: { Keys: reg, ConsistentRead: true },
+        mon: {
+          Keys: mon,
+          ConsistentRead: true,
+          ProjectionExpression: '#pk',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+        },
+      },
+      {
+        reg: { Keys: [reg[1]], ConsistentRead: true },
+        mon: {
+          Keys: mon,
+          ConsistentRead: true,
+          ProjectionExpression: '#pk',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+        },
+      },
+    ]);
+  });
+
+  it('refuses an answer for a table it did not ask for', async () => {
+    mock.on(BatchGetCommand).resolves({ Responses: { reg: [], other: [{ pk: 'x' }] } });
+    await expect(batchGetAll(doc, 'reg', [keyOf(1)])).rejects.toBeInstanceOf(DependencyError);
   });
 
   it('fails with a DependencyError, never a partial answer, when keys stay unprocessed', async () => {

@@ -24,7 +24,7 @@ describe('startEmulators with a data directory', () => {
       tenantId: 't1',
       agentId: 'persisted',
       certificateFingerprint: 'sha256:00',
-      auditId: 'aud_1',
+      actionId: 'act_1',
       payload: { action: 'pay' },
       timestamp: 1,
       verifiedAt: 2,

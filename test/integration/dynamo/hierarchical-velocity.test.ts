@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoStores } from '../../../src/adapters/aws/dynamo/index.js';
 import { DynamoVelocityStore } from '../../../src/adapters/aws/dynamo/velocity-store.js';
-import { MemoryActionStream, MemoryRiskReader } from '../../../src/adapters/memory/memory-streams.js';
+import { MemoryActionStream } from '../../../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../../../src/core/envelope/schema.js';
 import type { CertificateRecord, Scope, SignedEnvelope } from '../../../src/core/model.js';
 import { ActionVerifier } from '../../../src/core/verification/action-verifier.js';
@@ -76,7 +76,7 @@ async function counters(tenantId: string, fingerprint: string): Promise<{ hour: 
 async function tree(parentScope: Scope, childScope: Scope, children: number, depth = 1) {
   const tenant = freshTenant();
   const clock = new TestClock(T0);
-  const stores = createDynamoStores(env().doc, env().tableNames, clock);
+  const stores = createDynamoStores(env().doc, env().tableNames, clock, { monitoringTable: env().monitoringTable });
   // A chain of `depth` certificates above the siblings, each held by its own agent under the previous one.
   const lineage: CertificateRecord[] = [];
   let parentAgent: string | undefined;
@@ -106,7 +106,6 @@ async function tree(parentScope: Scope, childScope: Scope, children: number, dep
       new ActionVerifier({
         ...stores,
         stream: new MemoryActionStream(),
-        risk: new MemoryRiskReader(),
         clock,
         config: {},
       }),

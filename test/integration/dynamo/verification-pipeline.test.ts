@@ -3,10 +3,13 @@
  * immutable certificate facts never hides a revocation (own, parent, grandparent) or a suspension.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoBehaviorStore } from '../../../src/adapters/aws/dynamo/behavior-store.js';
 import { createDynamoStores } from '../../../src/adapters/aws/dynamo/index.js';
-import { MemoryActionStream, MemoryRiskReader } from '../../../src/adapters/memory/memory-streams.js';
+import { MemoryActionStream } from '../../../src/adapters/memory/memory-streams.js';
 import { signedBytes } from '../../../src/core/envelope/schema.js';
+import { DependencyError } from '../../../src/core/errors.js';
 import type { CertificateRecord, SignedEnvelope } from '../../../src/core/model.js';
 import { ActionVerifier } from '../../../src/core/verification/action-verifier.js';
 import { scopedCertificatePem } from '../../support/scoped-certificate.js';
@@ -56,7 +59,7 @@ function envelope(leaf: CertificateRecord): SignedEnvelope {
 async function pipeline() {
   const tenant = freshTenant();
   const clock = new TestClock(T0);
-  const stores = createDynamoStores(env().doc, env().tableNames, clock);
+  const stores = createDynamoStores(env().doc, env().tableNames, clock, { monitoringTable: env().monitoringTable });
   await stores.agents.create(agentRecord(tenant, 'agent-1'));
   const root = record(tenant);
   const middle = record(tenant, root);
@@ -65,7 +68,6 @@ async function pipeline() {
   const verifier = new ActionVerifier({
     ...stores,
     stream: new MemoryActionStream(),
-    risk: new MemoryRiskReader(),
     clock,
     config: {},
   });
@@ -95,8 +97,86 @@ async function requestsDuring(task: () => Promise<unknown>): Promise<string[]> {
   return seen.sort();
 }
 
+/** The RequestItems of every BatchGetItem sent while `task` runs: which tables each one read. */
+async function batchTablesDuring(task: () => Promise<unknown>): Promise<string[][]> {
+  const seen: string[][] = [];
+  const name = `batch-${Math.random()}`;
+  env().doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { RequestItems?: Record<string, unknown> };
+      if (context.commandName === 'BatchGetItemCommand') seen.push(Object.keys(input.RequestItems ?? {}).sort());
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await task();
+  } finally {
+    env().doc.middlewareStack.remove(name);
+  }
+  return seen;
+}
+
+const riskUpdate = (score: number) => ({
+  state: new Uint8Array([1]),
+  risk: { score, band: 'critical' as const, updatedAt: T0 },
+  lastActionAt: T0,
+});
+
+describe('ActionVerifier on DynamoDB (dynalite): the risk score rides in the state read', () => {
+  it('reads the registry and the monitoring table in ONE BatchGetItem, and no other risk read', async () => {
+    const { code } = await pipeline();
+    expect(await code()).toBe(true);
+    const tables = await batchTablesDuring(async () => expect(await code()).toBe(true));
+    expect(tables).toEqual([[env().monitoringTable, env().tableNames.registry].sort()]);
+  });
+
+  it('in enforce mode, a score the consumer saved at the threshold refuses the very next verification', async () => {
+    const world = await pipeline();
+    await world.stores.agents.update(world.tenant, 'agent-1', { mode: 'enforce' });
+    expect(await world.code()).toBe(true);
+    const behavior = new DynamoBehaviorStore(env().doc, env().monitoringTable);
+    expect(await behavior.save(world.tenant, 'agent-1', 0, riskUpdate(0.85))).toBe(true);
+    expect(await world.code()).toBe('RISK_THRESHOLD_EXCEEDED');
+    expect(await behavior.save(world.tenant, 'agent-1', 1, riskUpdate(0.2))).toBe(true);
+    expect(await world.code()).toBe(true);
+  });
+
+  it("never reads another tenant's or another agent's score", async () => {
+    const world = await pipeline();
+    await world.stores.agents.update(world.tenant, 'agent-1', { mode: 'enforce' });
+    const behavior = new DynamoBehaviorStore(env().doc, env().monitoringTable);
+    await behavior.save(freshTenant(), 'agent-1', 0, riskUpdate(1));
+    await behavior.save(world.tenant, 'agent-2', 0, riskUpdate(1));
+    expect(await world.code()).toBe(true);
+  });
+
+  it('a score of the wrong type on the item fails closed (503), never reads as 0', async () => {
+    const world = await pipeline();
+    await env().doc.send(
+      new PutCommand({
+        TableName: env().monitoringTable,
+        Item: { pk: `AGENT#${world.tenant}#agent-1`, sk: 'STATE', riskScore: 'low' },
+      }),
+    );
+    await expect(world.code()).rejects.toBeInstanceOf(DependencyError);
+  });
+
+  it('a store built without the monitoring table refuses to answer a state read that asks for risk', async () => {
+    const world = await pipeline();
+    const blind = createDynamoStores(env().doc, env().tableNames);
+    const verifier = new ActionVerifier({
+      ...blind,
+      stream: new MemoryActionStream(),
+      clock: new TestClock(T0),
+      config: {},
+    });
+    await expect(verifier.verify(world.tenant, envelope(world.leaf))).rejects.toBeInstanceOf(DependencyError);
+  });
+});
+
 describe('ActionVerifier on DynamoDB (dynalite)', () => {
-  it('warm: 3 requests per verification (one state BatchGetItem, nonce PutItem, ledger PutItem); cold: 6', async () => {
+  it('warm: 3 requests per verification (one state BatchGetItem, nonce PutItem, ledger PutItem); cold: 7', async () => {
     const { code } = await pipeline();
     // Cold: the certificate, then its ancestors (BatchGetItem) and its agent's chain (one GetItem per agent) for the
     // facts cache, then the state read.

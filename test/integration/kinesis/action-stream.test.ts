@@ -11,7 +11,7 @@ const action = (i: number): VerifiedAction => ({
   tenantId: 'tenant-1',
   agentId: 'agent-7',
   certificateFingerprint: `sha256:${'a'.repeat(64)}`,
-  auditId: `aud_${i}`,
+  actionId: `act_${i}`,
   payload: { action: 'pay', amount: 12.5, currency: 'EUR', counterparty: 'acme' },
   timestamp: 1_764_190_000_000 + i,
   verifiedAt: 1_764_190_000_100 + i,

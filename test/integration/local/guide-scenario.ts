@@ -159,7 +159,7 @@ async function scenario(
           tenantId: LOCAL_TENANT_ID,
           agentId: agent.id,
           certificateFingerprint: agent.fingerprint,
-          auditId: `hist_${agent.id}_${actions.length}`,
+          actionId: `hist_${agent.id}_${actions.length}`,
           payload: {
             action: 'charge',
             amount: Math.round(40 + random() * 360),

@@ -40,7 +40,7 @@ const action = (i: number, agentId: string): VerifiedAction => ({
   tenantId: T,
   agentId,
   certificateFingerprint: `sha256:${'b'.repeat(64)}`,
-  auditId: `aud_${agentId}_${i}`,
+  actionId: `act_${agentId}_${i}`,
   payload: { action: 'charge', amount: 10, currency: 'EUR', score: 0.1 },
   timestamp: 1_764_190_000_000 + i,
   verifiedAt: 1_764_190_000_000 + i,
@@ -114,7 +114,7 @@ describe('KinesisPoller over kinesalite', () => {
     await until(async () => parked.length === 1 && (await applied()).length === 2);
     expect(parked).toEqual([poison.SequenceNumber]);
     // The poison record did not hold back the record behind it, and each action was applied once, in order.
-    expect(await applied()).toEqual([`aud_${agentId}_1`, `aud_${agentId}_2`]);
+    expect(await applied()).toEqual([`act_${agentId}_1`, `act_${agentId}_2`]);
     // The Lambda event shape: base64 data, sequence numbers, the aws:kinesis source.
     expect(events[0]!.Records[0]!).toMatchObject({ eventSource: 'aws:kinesis', kinesis: { partitionKey: agentId } });
     // Wait for the checkpoint to pass the last record (stopping earlier would redeliver it: harmless, see below).
@@ -136,9 +136,9 @@ describe('KinesisPoller over kinesalite', () => {
     await until(async () => (await applied()).length === 3);
     await again.stop();
     const handledAfter = events.flatMap((e) => e.Records).slice(handledBefore);
-    expect(handledAfter.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString()).auditId)).toEqual([
-      `aud_${agentId}_3`,
+    expect(handledAfter.map((r) => JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString()).actionId)).toEqual([
+      `act_${agentId}_3`,
     ]);
-    expect(await applied()).toEqual([1, 2, 3].map((i) => `aud_${agentId}_${i}`));
+    expect(await applied()).toEqual([1, 2, 3].map((i) => `act_${agentId}_${i}`));
   });
 });

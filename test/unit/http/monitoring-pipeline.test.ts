@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createActionConsumer, MONITORING_ACTOR } from '../../../src/app/monitoring.js';
 import type { ActionConsumer } from '../../../src/core/monitoring/action-consumer.js';
+import { verifiedActionId } from '../../../src/core/verification/action-id.js';
 import { scriptedEngine } from '../core/monitoring/scripted-engine.js';
 import { createTestApi, type TestApi } from './harness.js';
 
@@ -69,7 +70,10 @@ describe('behavioural pipeline over the handlers', () => {
     expect(verified.status).toBe(200);
     const entry = api.ports.ledger.rawChain('t1').find((e) => e.id === verified.json.auditId);
     expect(entry).toMatchObject({ type: 'action.verified', origin });
-    expect(api.ports.stream.published.at(-1)).toMatchObject({ auditId: verified.json.auditId, origin });
+    expect(api.ports.stream.published.at(-1)).toMatchObject({
+      actionId: verifiedActionId('t1', fingerprint, envelope.nonce as string),
+      origin,
+    });
     // The sign route recorded the caller's own address and user agent.
     const signedEntry = api.ports.ledger.rawChain('t1').find((e) => e.type === 'action.signed');
     expect(signedEntry?.origin).toEqual({ ip: '203.0.113.7', userAgent: 'kakunin-test/1.0' });

@@ -35,6 +35,7 @@ describe('stream publish failures', () => {
         tenantId: 't1',
         agentId: 'a_1234567890abcdef',
         certificateFingerprint: `sha256:${'a'.repeat(64)}`,
+        actionId: 'act_42',
         auditId: 'aud_42',
         error: Object.assign(new Error('ProvisionedThroughputExceeded: payload secret-payload'), { name: 'Throttled' }),
       });
@@ -45,6 +46,7 @@ describe('stream publish failures', () => {
     expect(line).toMatchObject({
       level: 'ERROR',
       message: 'stream publish failed',
+      actionId: 'act_42',
       auditId: 'aud_42',
       error: 'Throttled',
     });

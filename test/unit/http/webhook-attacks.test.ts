@@ -98,6 +98,21 @@ describe('who manages webhooks', () => {
   );
 });
 
+describe('the audit trail of webhook management', () => {
+  it('lists webhook.replayed and webhook.deleted entries by type (they were written but refused as unknown types)', async () => {
+    await api.call({ method: 'POST', path: `/v1/webhooks/${hookId}/replay`, key: admin });
+    await api.call({ method: 'DELETE', path: `/v1/webhooks/${hookId}`, key: admin });
+    for (const type of ['webhook.created', 'webhook.replayed', 'webhook.deleted']) {
+      const listed = await api.call({ method: 'GET', path: '/v1/audit', key: admin, query: { type } });
+      expect(listed.status, type).toBe(200);
+      expect(listed.json.items).toEqual([
+        expect.objectContaining({ type, payload: expect.objectContaining({ webhookId: hookId }) }),
+      ]);
+      expect(JSON.stringify(listed.json)).not.toContain('whsec_');
+    }
+  });
+});
+
 describe('replay is bounded per call', () => {
   it(`tries at most ${REPLAY_BATCH} dead letters per call and says how many remain`, async () => {
     const total = 2 * REPLAY_BATCH + 5;

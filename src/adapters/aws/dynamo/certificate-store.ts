@@ -30,11 +30,16 @@ const certKey = (tenantId: string, fingerprint: string) => ({ pk: key('CERT', te
 export class DynamoCertificateStore implements CertificateStore {
   private readonly stateReader: VerificationStateReader;
 
+  /**
+   * `riskTable`: the monitoring table, whose agents' risk scores `readVerificationState` reads in the same
+   * BatchGetItem. Without it, a state read that asks for risk fails (503), never answers a score of 0.
+   */
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: TableNames,
+    options: { riskTable?: string } = {},
   ) {
-    this.stateReader = new VerificationStateReader(doc, tables.registry);
+    this.stateReader = new VerificationStateReader(doc, tables.registry, options.riskTable);
   }
 
   async put(record: CertificateRecord): Promise<void> {

@@ -32,10 +32,21 @@ export interface DynamoStores {
   checkpoints: CheckpointStore;
 }
 
-export function createDynamoStores(doc: DynamoDBDocumentClient, tables: TableNames, clock?: Clock): DynamoStores {
+/** `monitoringTable`: where the verifier's state read finds each agent's risk score (see DynamoCertificateStore). */
+export function createDynamoStores(
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  clock?: Clock,
+  options: { monitoringTable?: string } = {},
+): DynamoStores {
+  const { monitoringTable } = options;
   return {
     agents: new DynamoAgentStore(doc, tables),
-    certificates: new DynamoCertificateStore(doc, tables),
+    certificates: new DynamoCertificateStore(
+      doc,
+      tables,
+      monitoringTable === undefined ? {} : { riskTable: monitoringTable },
+    ),
     apiKeys: new DynamoApiKeyStore(doc, tables),
     caStore: new DynamoCaStore(doc, tables),
     nonces: new DynamoNonceStore(doc, tables),

@@ -18,9 +18,10 @@
  * append's promise resolves only after the PutItem holding its entry succeeded, and a failed write rejects every
  * append in it, so "audit before answer" holds.
  */
-import { randomBytes } from 'node:crypto';
+
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError, invalidRequest, KakuninError } from '../../../core/errors.js';
+import { newAuditId } from '../../../core/ledger/audit-id.js';
 import { appendLeaf, type Hash, leafHash } from '../../../core/ledger/merkle.js';
 import { checkStoredLog } from '../../../core/ledger/stored-log-check.js';
 import { GENESIS_HASH, sealLeaf } from '../../../core/ledger-hash.js';
@@ -90,11 +91,6 @@ function pickInput(input: AuditEntryInput): AuditEntryInput {
     if (input[field] !== undefined) picked[field] = input[field];
   }
   return picked as unknown as AuditEntryInput;
-}
-
-/** `aud_` + the seq (16 hex digits) + 64 random bits: the proof route finds an entry from its id in one read. */
-export function auditId(seq: number): string {
-  return `aud_${seq.toString(16).padStart(16, '0')}${randomBytes(8).toString('hex')}`;
 }
 
 export class DynamoLedger implements Ledger {
@@ -204,7 +200,7 @@ export class DynamoLedger implements Ledger {
         const seq = previous.seq + 1;
         // Sealed with one canonicalisation; the stored copy is detached from the caller's objects.
         const { entry, leaf } = sealLeaf(
-          Object.assign({}, input, { id: auditId(seq), seq, createdAt, prevHash: previous.hash }),
+          Object.assign({}, input, { id: newAuditId(seq), seq, createdAt, prevHash: previous.hash }),
         );
         const { frontier, completed } = appendLeaf(previous.frontier, seq, leafHash(leaf));
         const stored: StoredLeaf = { seq, leaf, nodes: completed };

@@ -34,12 +34,12 @@ function agent(id: string, extra: Partial<AgentRecord> = {}): AgentRecord {
 }
 
 let seq = 0;
-function record(agentId: string, score: number, at: number, auditId = `aud_${++seq}`): StreamRecord {
+function record(agentId: string, score: number, at: number, actionId = `act_${++seq}`): StreamRecord {
   const action: VerifiedAction = {
     tenantId: T,
     agentId,
     certificateFingerprint: `sha256:${'a'.repeat(64)}`,
-    auditId,
+    actionId,
     payload: { action: 'charge', amount: 9900, currency: 'EUR', score },
     timestamp: at,
     verifiedAt: at,
@@ -113,7 +113,7 @@ describe('ActionConsumer', () => {
       {
         tenantId: T,
         agentId: 'a_enforce0000000000',
-        actionId: r2.action!.auditId,
+        actionId: r2.action!.actionId,
         certificateFingerprint: `sha256:${'a'.repeat(64)}`,
         riskScore: 0.9,
         anomalyStart: NOW + 10,
@@ -199,7 +199,7 @@ describe('ActionConsumer', () => {
     expect(stored.version).toBe(2);
     expect(x.applied + y.applied).toBe(3);
     const state = scriptedEngine().decode(stored.state!) as { seen: string[] };
-    expect([...state.seen].sort()).toEqual([shared, onlyX, onlyY].map((r) => r.action!.auditId).sort());
+    expect([...state.seen].sort()).toEqual([shared, onlyX, onlyY].map((r) => r.action!.actionId).sort());
   });
 
   it('ignores actions of an agent that no longer exists', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DependencyError, KakuninError } from '../../../../src/core/errors.js';
 import type { RiskSnapshot } from '../../../../src/core/model.js';
+import { verifiedActionId } from '../../../../src/core/verification/action-id.js';
 import type { StreamPublishFailure } from '../../../../src/core/verification/action-verifier.js';
 import type { NonceStore } from '../../../../src/ports.js';
 import { KEYS, NOW, TENANT, World } from './world.js';
@@ -42,7 +43,7 @@ describe('ActionVerifier: success', () => {
         tenantId: TENANT,
         agentId: cert.agentId,
         certificateFingerprint: cert.fingerprint,
-        auditId: entry?.id,
+        actionId: verifiedActionId(TENANT, cert.fingerprint, envelope.nonce),
         payload: PAYMENT,
         timestamp: envelope.timestamp,
         verifiedAt: NOW,
@@ -130,13 +131,16 @@ describe('ActionVerifier: success', () => {
 });
 
 describe('ActionVerifier: dependency failures fail closed', () => {
-  it('ledger append fails → DependencyError, nothing verified or streamed, and the nonce stays burned', async () => {
+  it('ledger append fails → DependencyError, nothing verified, and the nonce stays burned', async () => {
     const world = new World();
     const envelope = world.envelope(await world.certificate());
     world.ledger.failNextAppend = true;
     await expect(world.verifier.verify(TENANT, envelope)).rejects.toBeInstanceOf(DependencyError);
     expect(world.entries()).toEqual([]);
-    expect(world.stream.published).toEqual([]);
+    // The publish ran beside the failed append (docs/verification.md): monitoring may count the action, never miss one.
+    expect(world.stream.published.map((a) => a.actionId)).toEqual([
+      verifiedActionId(TENANT, envelope.certificateFingerprint, envelope.nonce),
+    ]);
     const retry = await world.verifier.verify(TENANT, envelope);
     expect(retry.verified === false && retry.error.code).toBe('REPLAY_DETECTED');
     const fresh = await world.verifier.verify(
@@ -153,6 +157,7 @@ describe('ActionVerifier: dependency failures fail closed', () => {
     await expect(world.verifier.verify(TENANT, envelope)).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 503 });
   });
 
+  /** Failures before the ledger append: nothing reaches the stream. */
   const failures: [string, (world: World) => void][] = [
     ['certificates.get', (w) => vi.spyOn(w.certificates, 'get').mockRejectedValue(new Error('timeout'))],
     ['certificates.getMany', (w) => vi.spyOn(w.certificates, 'getMany').mockRejectedValue(new Error('timeout'))],
@@ -177,6 +182,10 @@ describe('ActionVerifier: dependency failures fail closed', () => {
       'risk score above 1',
       (w) => vi.spyOn(w.risk, 'current').mockResolvedValue({ score: 1.5, band: 'critical', updatedAt: NOW }),
     ],
+  ];
+
+  /** Failures of the append itself: the publish ran beside it, so the stream may hold the action (once). */
+  const ledgerFailures: [string, (world: World) => void][] = [
     [
       'ledger rejects with a KakuninError',
       (w) => vi.spyOn(w.ledger, 'append').mockRejectedValue(new KakuninError('CONFLICT', 'seq taken')),
@@ -194,22 +203,39 @@ describe('ActionVerifier: dependency failures fail closed', () => {
     ],
   ];
 
+  async function failOnce(fail: (world: World) => void) {
+    const world = new World();
+    const parent = await world.certificate();
+    const cert = await world.certificate({ parent, scope: { maxTransactionsPerHour: 1 } });
+    const envelope = world.envelope(cert);
+    fail(world);
+    const error = await world.verifier.verify(TENANT, envelope).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).toBody()).toEqual({ code: 'UNAVAILABLE', message: expect.any(String) });
+    expect(world.entries().filter((e) => e.type === 'action.verified')).toEqual([]);
+    return { world, cert, envelope };
+  }
+
   it.each(failures)(
     '%s fails → DependencyError (503), nothing audited as verified, nothing streamed',
-    async (_name, fail) => {
-      const world = new World();
-      const parent = await world.certificate();
-      const cert = await world.certificate({ parent, scope: { maxTransactionsPerHour: 10 } });
-      const envelope = world.envelope(cert);
-      fail(world);
-      const error = await world.verifier.verify(TENANT, envelope).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(DependencyError);
-      expect((error as DependencyError).toBody()).toEqual({ code: 'UNAVAILABLE', message: expect.any(String) });
-      expect(world.entries().filter((e) => e.type === 'action.verified')).toEqual([]);
+    async (_n, fail) => {
+      const { world } = await failOnce(fail);
       expect(world.stream.published).toEqual([]);
+    },
+  );
+
+  it.each(ledgerFailures)(
+    '%s → DependencyError (503), the velocity given back, at most this action streamed',
+    async (_n, fail) => {
+      const { world, cert, envelope } = await failOnce(fail);
+      const actionId = verifiedActionId(TENANT, cert.fingerprint, envelope.nonce);
+      expect(world.stream.published.map((a) => a.actionId)).toEqual([actionId]);
+      vi.restoreAllMocks();
+      // The one-per-hour limit was released: a fresh envelope of the same certificate still fits.
+      expect((await world.verifier.verify(TENANT, world.envelope(cert))).verified).toBe(true);
     },
   );
 

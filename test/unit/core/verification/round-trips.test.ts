@@ -1,8 +1,9 @@
 /**
  * Issue 9, "faster verification": on AWS each port call is a network round trip, so the number of SEQUENTIAL port
- * calls is the verification's latency. Warm (immutable facts cached), a verification makes 3 sequential rounds without
- * velocity limits (state read ∥ nonce claim, then the ledger append, then the stream publish) and 4 with them (every
- * velocity level at once). Before: 5 and 6 (the nonce after the state read, the levels one by one).
+ * calls is the verification's latency. Warm (immutable facts cached), a verification makes 2 sequential rounds without
+ * velocity limits (state read with the risk score ∥ nonce claim, then the ledger append ∥ the stream publish) and 3
+ * with them (every velocity level at once, between the two). Before issue 9: 5 and 6 (the nonce after the state read,
+ * the levels one by one, the publish after the append).
  * Each port call is tagged with its depth: 1 + the deepest call that had completed when it started.
  */
 import { describe, expect, it } from 'vitest';
@@ -58,21 +59,32 @@ async function warmRounds(scope: Scope) {
 }
 
 describe('sequential round trips of a warm verification', () => {
-  it('is 3 without velocity limits: state read ∥ nonce claim, then the ledger append, then the stream', async () => {
+  it('is 2 without velocity limits: state read (risk included) ∥ nonce claim, then append ∥ publish', async () => {
     const { depth, calls } = await warmRounds({});
-    expect(depth).toBe(3);
+    expect(depth).toBe(2);
     const at = (port: string) => calls.find((c) => c.port === port)?.depth;
     expect(at('certificates.readVerificationState')).toBe(1);
     expect(at('nonces.claim')).toBe(1);
     expect(at('ledger.append')).toBe(2);
-    expect(at('stream.publish')).toBe(3);
+    expect(at('stream.publish')).toBe(2);
+    // The risk score comes from inside the state read, not from a call of its own.
+    expect(calls.filter((c) => c.port === 'risk.current').map((c) => c.depth)).toEqual([1]);
   });
 
-  it('is 4 with velocity limits: the consumption comes after the nonce, before the audit', async () => {
+  it('is 3 with velocity limits: the consumption comes after the nonce, before the audit', async () => {
     const { depth, calls } = await warmRounds({ maxTransactionsPerHour: 100 });
-    expect(depth).toBe(4);
+    expect(depth).toBe(3);
     expect(calls.find((c) => c.port === 'velocity.consume')?.depth).toBe(2);
     expect(calls.find((c) => c.port === 'ledger.append')?.depth).toBe(3);
+    expect(calls.find((c) => c.port === 'stream.publish')?.depth).toBe(3);
+  });
+
+  it('publishes nothing for a rejection: only verified actions reach the stream', async () => {
+    const { world, cert } = await warmRounds({ allowedActions: ['charge'] });
+    const trace = traced(world);
+    const outcome = await world.verifier.verify(TENANT, world.envelope(cert, { payload: { action: 'refund' } }));
+    expect(outcome.verified === false && outcome.error.code).toBe('SCOPE_VIOLATION');
+    expect(trace.calls.map((c) => c.port)).not.toContain('stream.publish');
   });
 
   it('claims no nonce for an envelope whose signature fails: a forgery burns nothing', async () => {

@@ -130,7 +130,7 @@ describe('ActionVerifier with a verification-state reader (warm certificate cach
     const leaf = await world.certificate();
     expect(await codeOf(world, leaf)).toBe(true);
     expect(facts.size).toBe(1);
-    vi.spyOn(store, 'readVerificationState').mockResolvedValue({ certificates: [], agents: [] });
+    vi.spyOn(store, 'readVerificationState').mockResolvedValue({ certificates: [], agents: [], risks: [] });
     expect(await codeOf(world, leaf)).toBe('CERTIFICATE_UNKNOWN');
     expect(facts.size).toBe(0);
   });

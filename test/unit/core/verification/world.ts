@@ -79,12 +79,12 @@ function uniqueNonce(): string {
 export class World {
   readonly clock = new MutableClock();
   readonly agents = new MemoryAgentStore();
-  readonly certificates = new MemoryCertificateStore(this.agents);
+  readonly risk = new MemoryRiskReader();
+  readonly certificates = new MemoryCertificateStore(this.agents, this.risk);
   readonly nonces = new MemoryNonceStore();
   readonly velocity = new MemoryVelocityStore();
   readonly ledger = new MemoryLedger(this.clock);
   readonly stream = new MemoryActionStream();
-  readonly risk = new MemoryRiskReader();
   readonly verifier: ActionVerifier;
 
   constructor(overrides: Partial<ActionVerifierDeps> = {}) {
@@ -95,7 +95,6 @@ export class World {
       velocity: this.velocity,
       ledger: this.ledger,
       stream: this.stream,
-      risk: this.risk,
       clock: this.clock,
       config: {},
       ...overrides,
