@@ -4,6 +4,7 @@
  *   kakunin demo  [--url …] [--api-key …] [--data-dir …] the seed story against a local server
  *   kakunin backtest [--config agent.json] < actions.jsonl  behaviour scores for historical actions (docs/api.md §9)
  *   kakunin audit export | verify                       the audit ledger (kakunin audit --help)
+ *   kakunin webhooks list | replay <id>                 webhooks and their dead letters (kakunin webhooks --help)
  * Errors print one line, never a stack trace; usage errors exit 2, failures 1.
  */
 import 'reflect-metadata';
@@ -29,7 +30,8 @@ Commands:
   dev    serve the Kakunin API locally (kakunin dev --help)
   demo   walk through an agent's life against a local server (kakunin demo --help)
   backtest  score historical actions offline (kakunin backtest --help)
-  audit     export the audit ledger, verify an export or checkpoints offline (kakunin audit --help)`;
+  audit     export the audit ledger, verify an export or checkpoints offline (kakunin audit --help)
+  webhooks  list webhooks, replay a webhook's dead letters (kakunin webhooks --help)`;
 
 const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
@@ -51,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
     case 'audit': {
       const { runAudit } = await import('../src/local/audit-command.js');
       return runAudit(rest, io);
+    }
+    case 'webhooks': {
+      const { runWebhooks } = await import('../src/local/webhooks-command.js');
+      return runWebhooks(rest, io);
     }
     case 'backtest': {
       const { runBacktestCommand } = await import('../src/local/backtest-command.js');

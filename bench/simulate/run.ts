@@ -4,7 +4,7 @@
  * events-to-detection. Deterministic for a seed. Prints a Markdown table (docs/behavior.md) and a JSON summary line.
  */
 import { parseArgs } from 'node:util';
-import { createBehaviorEngine } from '../../src/core/behavior/index.js';
+import { createBehaviorEngine, type LockedBaseline } from '../../src/core/behavior/index.js';
 import { CleanAgent, DAY, drawProfile, EPOCH, type SimAction } from './clean-traffic.js';
 import { Random } from './random.js';
 import { DETECTION_EVENTS, DRIFT_DEADLINE_MS, growth, inject, SCENARIOS, type Scenario } from './scenarios.js';
@@ -29,24 +29,46 @@ const engine = createBehaviorEngine();
 const started = performance.now();
 let events = 0;
 
-function apply(state: unknown, a: SimAction) {
+function apply(state: unknown, a: SimAction, baseline?: LockedBaseline) {
   events += 1;
-  return engine.apply(state, a, SETTINGS);
+  return engine.apply(state, a, SETTINGS, baseline);
+}
+
+/** The operator's lock: the agent's hourly p95 over the last 7 days (docs/behavior.md, `rate_locked_p95`). */
+function lockRate(state: unknown, now: number): LockedBaseline {
+  return { transactions_per_hour: { p95: engine.stats(state, '7d', now).frequency.per_hour.p95 } };
 }
 
 // Clean agents: every agent-day after the first week is a "clean agent-day".
 const clean = { days: 0, warned: 0, revoked: 0, warmupDays: 0, warmupWarned: 0, warmupRevoked: 0, maxBytes: 0 };
+// The same clean agents from day 15 on with their hourly p95 locked at day 14: the cost of the lock.
+const lockedClean = { days: 0, warned: 0, revoked: 0 };
 for (let i = 0; i < cleanAgents; i += 1) {
   const rnd = new Random(seed * 1_000_003 + i);
   const agent = new CleanAgent(drawProfile(rnd, i), rnd);
   const state = engine.create(agent.profile.id, EPOCH);
+  let locked: { state: unknown; baseline: LockedBaseline } | undefined;
   for (let d = 0; d < days; d += 1) {
+    if (d === TRAINING_DAYS) {
+      locked = { state: engine.decode(engine.encode(state)), baseline: lockRate(state, EPOCH + d * DAY) };
+    }
     let warned = false;
     let revoked = false;
+    let lockedWarned = false;
+    let lockedRevoked = false;
     for (const a of agent.day(d)) {
       const r = apply(state, a);
       warned ||= r.assessment.score >= SETTINGS.warningThreshold;
       revoked ||= r.revoke;
+      if (!locked) continue;
+      const l = apply(locked.state, a, locked.baseline);
+      lockedWarned ||= l.assessment.score >= SETTINGS.warningThreshold;
+      lockedRevoked ||= l.revoke;
+    }
+    if (locked) {
+      lockedClean.days += 1;
+      lockedClean.warned += Number(lockedWarned);
+      lockedClean.revoked += Number(lockedRevoked);
     }
     if (d < WARMUP_DAYS) {
       clean.warmupDays += 1;
@@ -80,6 +102,7 @@ SCENARIOS.forEach((scenario, s) => {
     const attackDay = TRAINING_DAYS + rnd.int(0, 4);
     for (let d = TRAINING_DAYS; d < attackDay; d += 1) for (const a of agent.day(d)) apply(state, a);
     const start = EPOCH + attackDay * DAY + (scenario === 'drift' ? 0 : rnd.uniform(0, DAY));
+    const baseline = scenario === 'burst_ordinary_locked' ? lockRate(state, EPOCH + attackDay * DAY) : undefined;
     const injection = inject(scenario, agent, rnd, start);
     const outcome: Outcome = { detected: false, revoked: false };
     let attackEvents = 0;
@@ -93,7 +116,7 @@ SCENARIOS.forEach((scenario, s) => {
       const merged = [...traffic, ...injection.actions.filter((a) => a.at >= dayEnd - DAY && a.at < dayEnd)];
       merged.sort((a, b) => a.at - b.at);
       for (const a of merged) {
-        const r = apply(state, a);
+        const r = apply(state, a, baseline);
         const counts = drift ? a.at >= start : a.attack;
         if (!counts) continue;
         attackEvents += 1;
@@ -103,7 +126,7 @@ SCENARIOS.forEach((scenario, s) => {
           outcome.detected =
             scenario === 'drift'
               ? a.at - start <= DRIFT_DEADLINE_MS
-              : scenario === 'exfiltration' || scenario === 'burst_ordinary_amounts'
+              : scenario === 'exfiltration' || scenario.startsWith('burst_ordinary')
                 ? true
                 : attackEvents <= DETECTION_EVENTS;
         }
@@ -135,7 +158,7 @@ for (const scenario of SCENARIOS) {
       ? '≥ 80 % within 48 h'
       : scenario === 'exfiltration'
         ? '≥ 90 %'
-        : scenario === 'burst_ordinary_amounts'
+        : scenario.startsWith('burst_ordinary')
           ? '(reported: any of 100 events)'
           : '≥ 95 % within 5 events';
   const measure =
@@ -154,8 +177,9 @@ lines.push(
   '|---|---|---|',
   `| agent-days reaching warning (after week 1) | ≤ 0.5 % | ${pct(clean.warned, clean.days)} (${clean.warned}/${clean.days}) |`,
   `| agent-days auto-revoked (after week 1) | ≤ 0.05 % | ${pct(clean.revoked, clean.days)} (${clean.revoked}/${clean.days}) |`,
+  `| with the hourly p95 locked at day 14: agent-days reaching warning / auto-revoked | (reported) | ${pct(lockedClean.warned, lockedClean.days)} / ${pct(lockedClean.revoked, lockedClean.days)} |`,
   `| warm-up week: warning / revoked | (reported) | ${pct(clean.warmupWarned, clean.warmupDays)} / ${pct(clean.warmupRevoked, clean.warmupDays)} |`,
   `| largest encoded state after ${days} days | ≤ 4 KiB target | ${clean.maxBytes} bytes |`,
 );
-Object.assign(summary, { clean });
+Object.assign(summary, { clean, lockedClean });
 process.stdout.write(`${lines.join('\n')}\n\n${JSON.stringify(summary)}\n`);

@@ -6,7 +6,15 @@
 import { type CleanAgent, DAY, HOUR, type SimAction } from './clean-traffic.js';
 import type { Random } from './random.js';
 
-export const SCENARIOS = ['burst', 'burst_ordinary_amounts', 'stolen_certificate', 'exfiltration', 'drift'] as const;
+export const SCENARIOS = [
+  'burst',
+  'burst_ordinary_amounts',
+  'stolen_certificate',
+  'exfiltration',
+  'drift',
+  // The ordinary-amounts burst again, on an agent whose operator locked its hourly p95 (from its 7-day stats).
+  'burst_ordinary_locked',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Where to count detection from, and the actions to merge into the agent's clean traffic. */
@@ -22,7 +30,8 @@ export function inject(scenario: Scenario, agent: CleanAgent, rnd: Random, start
   const mark = (a: SimAction): SimAction => ({ ...a, id: `atk-${a.id}`, attack: true });
   switch (scenario) {
     case 'burst':
-    case 'burst_ordinary_amounts': {
+    case 'burst_ordinary_amounts':
+    case 'burst_ordinary_locked': {
       // 100 individually valid charges in 10 minutes: the guide's (a large amount, e.g. €9,900 where the agent's p99
       // is a fraction of it), or at the agent's ordinary amounts (rate alone).
       const large =

@@ -20,7 +20,16 @@ export const AUDIT_TYPES = [
   'api_key.created',
   'baseline.locked',
   'webhook.created',
+  'webhook.deleted',
+  'webhook.replayed',
 ] as const satisfies readonly AuditType[];
+
+/**
+ * Compile-time: every type the ledger can hold is a type the listing can filter for (`webhook.deleted` and
+ * `webhook.replayed` were written but refused as "unknown" by `?type=`).
+ */
+export const AUDIT_TYPES_COMPLETE: [Exclude<AuditType, (typeof AUDIT_TYPES)[number]>] extends [never] ? true : never =
+  true;
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -16,7 +16,7 @@ import {
   OVERSIZED_CHARGE,
   PERMITTED_CHARGE,
 } from './support/guarded-agent.js';
-import { BASE_URL } from './support/in-process-fetch.js';
+import { BASE_URL, harnessFetch } from './support/in-process-fetch.js';
 
 let agent: GuardedAgent;
 beforeEach(async () => {
@@ -159,7 +159,7 @@ describe('ToolGuard when the service cannot answer', () => {
     await expect(open(PERMITTED_CHARGE)).resolves.toBe('charged');
     expect(agent.logs.at(-1)).toMatchObject({ outcome: 'unavailable_fail_open', code: 'UNAVAILABLE' });
 
-    const wrongKey = new Kakunin({ baseUrl: BASE_URL, apiKey: 'kk_wrong', fetch: agent.client.http['fetchImpl'] });
+    const wrongKey = new Kakunin({ baseUrl: BASE_URL, apiKey: 'kk_wrong', fetch: harnessFetch(agent.api) });
     const refused = agent.guard({ client: wrongKey, onUnavailable: 'fail-open' }).wrap('charge', tool);
     expect(await refusalOf(refused(PERMITTED_CHARGE))).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(tool).toHaveBeenCalledOnce();

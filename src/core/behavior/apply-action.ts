@@ -6,23 +6,23 @@
 import { type ActionContext, actionContext, DAY_MS } from './context.js';
 import { accumulateDrift, scoreDrift } from './drift-signal.js';
 import {
-  distinctRecent,
+  AMOUNT_ORDINARY,
+  AMOUNT_TAIL,
+  AMOUNT_TAIL_RUN,
   isKnownCounterparty,
-  rememberRecent,
   scoreAmount,
   scoreCounterparty,
   scoreOffHours,
-  scoreSpread,
   trainCounterparty,
   trainProfile,
-  trainSpread,
 } from './event-signals.js';
 import { pruneEvidence, scoreState } from './evidence.js';
 import { hash32 } from './hash.js';
-import { originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
+import { advanceOriginNovelty, originFacts, scoreOrigin, updateOrigins } from './origin-signals.js';
 import type { BehaviorParams } from './params.js';
 import { addToRates, advanceRates, countHourly, othersInHorizons, scoreRates, trainRates } from './rate-signals.js';
 import { actionIndex, advanceSequence, scoreSequence, trainSequence } from './sequence-signal.js';
+import { distinctRecent, rememberRecent, scoreSpread, trainSpread } from './spread-signal.js';
 import { type AgentState, DAY_SLOTS, newSketchPair } from './state.js';
 import type { ApplyResult, BehaviorAction, BehaviorSettings, LockedBaseline } from './types.js';
 
@@ -48,10 +48,11 @@ export function applyAction(
 
   // 1. Score against the baseline as it stands.
   advanceRates(state, ctx);
+  advanceOriginNovelty(state, ctx);
   const others = othersInHorizons(state, ctx);
   ctx.windowActions = others[1]! + 1;
   const rateSurprising = scoreRates(state, ctx, others);
-  const amountInTail = scoreAmount(state, ctx);
+  const amountKind = scoreAmount(state, ctx);
   const known = isKnownCounterparty(state, ctx);
   scoreCounterparty(state, ctx, known);
   scoreOffHours(state, ctx);
@@ -65,7 +66,10 @@ export function applyAction(
 
   const scored = scoreState(state, ctx.now, params);
   const score = scored.assessment.score;
-  const train = !frozenBefore && score < settings.warningThreshold;
+  const calm = !frozenBefore && score < settings.warningThreshold;
+  // What a certificate does from an origin it has not established (a redeploy's first hour, or a copy of it) is not
+  // the agent's baseline yet: it is scored, but it teaches nothing, so a thief's new payee stays new.
+  const train = calm && !origin?.unestablished;
 
   // 2. Episode: warn once when it starts; revoke (enforce) whenever the revocable part alone reaches the threshold.
   let warn = false;
@@ -92,14 +96,15 @@ export function applyAction(
     trainCounterparty(state, ctx, known);
     trainSpread(state, ctx, distinct, spreadSurprising);
     trainSequence(state, ctx, index);
-    trainAmount(state, ctx);
+    learnAmount(state, ctx, amountKind);
   } else {
     decayProfile(state, ctx);
+    state.pendingAmount = 0; // a tail amount followed by an anomaly episode is not learnt
   }
-  if (origin) updateOrigins(state, ctx, origin, train);
+  if (origin) updateOrigins(state, ctx, origin, calm);
   rememberRecent(state, ctx);
   advanceSequence(state, ctx, index);
-  accumulateDrift(state, ctx, train, amountInTail);
+  accumulateDrift(state, ctx, train, amountKind !== AMOUNT_ORDINARY);
   countHourly(state, ctx.t);
   countDay(state, ctx);
   state.events += 1;
@@ -122,13 +127,27 @@ function decayProfile(state: AgentState, ctx: ActionContext): void {
   for (let h = 0; h < 24; h += 1) state.profile[h] = state.profile[h]! * f;
 }
 
-function trainAmount(state: AgentState, ctx: ActionContext): void {
+/**
+ * An ordinary amount enters the sketch at once. A tail amount waits for the next amount: if that one is a tail amount
+ * too (a run, the scan statistic's evidence), neither is learnt; otherwise the isolated one is (about 1 % of a clean
+ * agent's amounts are, so the sketch's tail stays honest). Learning the first of a run at once lifted the share of
+ * amounts at or above it past 1 % for an agent with a few hundred amounts, and the run's second charge was no longer
+ * a tail hit.
+ */
+function learnAmount(state: AgentState, ctx: ActionContext, kind: number): void {
   if (ctx.amount === undefined) return;
+  if (state.pendingAmount > 0 && kind !== AMOUNT_TAIL_RUN) acceptAmount(state, ctx, state.pendingAmount);
+  state.pendingAmount = 0;
+  if (kind === AMOUNT_ORDINARY) acceptAmount(state, ctx, ctx.amount);
+  else if (kind === AMOUNT_TAIL) state.pendingAmount = ctx.amount;
+}
+
+function acceptAmount(state: AgentState, ctx: ActionContext, amount: number): void {
   if (ctx.now - state.sketchStart >= ctx.params.sketchSpanMs) {
     state.sketches = [newSketchPair(ctx.params)[0], state.sketches[0]];
     state.sketchStart = ctx.now;
   }
-  state.sketches[0].accept(ctx.amount);
+  state.sketches[0].accept(amount);
 }
 
 /** Mean actions of the last (up to) seven complete days before `today`, bounded to [10, 10 000]. */

@@ -43,3 +43,36 @@ export function empiricalTail(hist: Float64Array, x: number): number {
   }
   return Math.min(1, p);
 }
+
+/**
+ * Records a count in the agent's tail at `weight`, but never above one bin over `ceiling` (the highest bin reached
+ * so far), and the ceiling itself rises by at most one bin per day: a recurring pattern (a new nightly batch) stretches
+ * the histogram's range within days, a burst cannot stretch it within itself. Without the bound, a hundred actions in
+ * ten minutes taught the histogram their own counts at a tenth of their weight each, and the burst's later actions
+ * looked less surprising than its first. Returns the new ceiling; `raised` reports whether today's step was used.
+ */
+export function recordBounded(
+  hist: Float64Array,
+  x: number,
+  alpha: number,
+  weight: number,
+  ceiling: number,
+  mayRaise: boolean,
+): { ceiling: number; raised: boolean } {
+  const bin = countBin(x);
+  let top = ceiling;
+  let raised = false;
+  if (bin > top && mayRaise) {
+    top += 1;
+    raised = true;
+  }
+  recordCount(hist, COUNT_EDGES[Math.min(bin, top)]!, alpha, weight);
+  return { ceiling: top, raised };
+}
+
+/** The highest bin holding at least `min` (decayed) mass, or 0: the ceiling of a state stored before it existed. */
+export function highestBin(hist: Float64Array, min = 0.5): number {
+  let top = 0;
+  for (let b = 0; b < hist.length; b += 1) if (hist[b]! >= min) top = b;
+  return top;
+}

@@ -16,6 +16,8 @@ const PRIOR_DAYS = 4;
 /** Prior day-to-day variance of log(1 + actions per day) and of the day's mean log amount. */
 const COUNT_PRIOR_VARIANCE = 0.35 ** 2;
 const AMOUNT_PRIOR_VARIANCE = 0.12 ** 2;
+/** A day's deviation is clipped at this many σ before the reference learns it. */
+const CLIP = 2;
 
 /** Adds the action to today's aggregate, closing the previous day first. Late actions for closed days: ignored. */
 export function accumulateDrift(state: AgentState, ctx: ActionContext, train: boolean, amountInTail: boolean): void {
@@ -72,10 +74,16 @@ function step(
   if (commit) {
     track.cum = ph;
     track.last = x;
-    // The reference only learns from days that show no drift, so a slow creep is not absorbed into it.
-    if (train && ph === 0) {
+    // The reference learns from every day the engine trains on (never while the agent is at or above its warning
+    // threshold), each day's deviation clipped at ±CLIP σ: a Huber-style, symmetric update, so a creep moves it by at
+    // most CLIP·σ·α (0.1 σ) a day. Learning only from days that raised no evidence censors one tail: the mean sinks
+    // below the truth until ordinary days look like drift; and a reference that started low by chance would never
+    // catch up (clean agents warned for weeks).
+    if (train) {
       const alpha = Math.max(ALPHA, 1 / (track.days + 1));
-      const d = x - track.mean;
+      // (Unclipped while the reference forms: its first days are the reference.)
+      const limit = track.days >= MIN_DAYS ? CLIP * sd : Number.POSITIVE_INFINITY;
+      const d = Math.max(-limit, Math.min(limit, x - track.mean));
       track.mean += alpha * d;
       track.variance = (1 - alpha) * (track.variance + alpha * d * d);
       track.days += 1;

@@ -1,17 +1,13 @@
 /**
  * Per-action signals: amount tail (vs the sketch, or vs the locked p50/p99), counterparty novelty, off-hours
- * activity (vs the hour-of-day profile, or vs the locked active hours) and counterparty spread (many distinct
- * counterparties or resources in a short span, exfiltration-like).
+ * activity (vs the hour-of-day profile, or vs the locked active hours). Counterparty spread: spread-signal.ts.
  */
 import { countAtOrAbove, mergedQuantile } from './amount-sketch.js';
 import type { ActionContext } from './context.js';
-import { empiricalTail, recordCount } from './count-histogram.js';
 import { recordEvidence, surprise } from './evidence.js';
-import { hash32 } from './hash.js';
-import { HISTOGRAM_ALPHA, histogramMass, MIN_HISTOGRAM, TAIL, TAIL_WEIGHT } from './rate-signals.js';
-import { addHit, SCAN_SLOTS, scanSurprise } from './scan.js';
-import { type AgentState, RECENT_SLOTS } from './state.js';
-import { blendMoments, negativeBinomialTail, normalTail, updateMoments } from './tail.js';
+import { addHit, hitsBefore, SCAN_SLOTS, scanSurprise } from './scan.js';
+import { type AgentState } from './state.js';
+import { normalTail } from './tail.js';
 
 /** Amounts needed before the agent's own distribution is trusted (there is no population prior for amounts). */
 const MIN_AMOUNTS = 20;
@@ -19,10 +15,20 @@ const Z99 = 2.326;
 /** An amount in the agent's top 1 % is a tail hit for the scan statistic. */
 const TAIL_HIT = 0.01;
 
-/** Scores the amount; true when it was in the agent's 1 % tail (then it stays out of the drift aggregate). */
-export function scoreAmount(state: AgentState, ctx: ActionContext): boolean {
+/** What scoreAmount saw: an ordinary amount, one in the agent's 1 % tail, or a tail amount in a run of them. */
+export const AMOUNT_ORDINARY = 0;
+export const AMOUNT_TAIL = 1;
+export const AMOUNT_TAIL_RUN = 2;
+
+/**
+ * Scores the amount. A tail amount stays out of the drift aggregate; one that follows another tail amount within the
+ * scan's ten minutes (a run, the scan statistic's evidence) does not train the sketch either: otherwise the guide's
+ * burst of one large amount teaches the sketch that amount within three charges, and the run stops being a run.
+ * An isolated tail amount is learnt (about 1 % of a clean agent's amounts are, so the sketch's tail stays honest).
+ */
+export function scoreAmount(state: AgentState, ctx: ActionContext): number {
   const amount = ctx.amount;
-  if (amount === undefined) return false;
+  if (amount === undefined) return AMOUNT_ORDINARY;
   const locked = ctx.baseline?.transaction_size;
   const { params } = ctx;
   if (locked && locked.p50 > 0 && locked.p99 > locked.p50) {
@@ -30,29 +36,40 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): boolean {
     const sigma = (Math.log(locked.p99) - Math.log(locked.p50)) / Z99;
     const p = amount > 0 ? normalTail((Math.log(amount) - Math.log(locked.p50)) / sigma) : 1;
     const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
-    if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
+    const kind = tailKind(state, ctx, p);
     recordEvidence(state, 'amount', s, ctx.t, amount, locked.p99, false, params);
-    return p < TAIL_HIT;
+    return kind;
   }
   const [current, previous] = state.sketches;
   const n = current.count + previous.count;
-  if (n < MIN_AMOUNTS) return false;
+  if (n < MIN_AMOUNTS) return AMOUNT_ORDINARY;
   const above = countAtOrAbove(current, amount) + countAtOrAbove(previous, amount);
   let p = (above + 1) / (n + 1);
   const max = Math.max(current.count ? current.max : 0, previous.count ? previous.max : 0);
   // Beyond the largest amount seen, extrapolate a Pareto tail (index 2) instead of stopping at 1/(n+1).
   if (max > 0 && amount > max) p *= (max / amount) ** 2;
   const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
-  if (p < TAIL_HIT) addHit(state, ctx, SCAN_SLOTS.amount);
-  if (s <= 0) return p < TAIL_HIT;
+  const kind = tailKind(state, ctx, p);
+  if (s <= 0) return kind;
   const p99 = mergedQuantile(state.sketches, 0.99, params.sketchAccuracy, params.sketchBins) ?? 0;
   recordEvidence(state, 'amount', s, ctx.t, amount, Number(p99.toPrecision(4)), false, params);
-  return p < TAIL_HIT;
+  return kind;
 }
+
+/** Classifies the amount's tail p-value (and counts a tail hit for the scan). */
+function tailKind(state: AgentState, ctx: ActionContext, p: number): number {
+  if (!(p < TAIL_HIT)) return AMOUNT_ORDINARY;
+  const run = hitsBefore(state, ctx, SCAN_SLOTS.amount) >= RUN_HITS;
+  addHit(state, ctx, SCAN_SLOTS.amount);
+  return run ? AMOUNT_TAIL_RUN : AMOUNT_TAIL;
+}
+
+/** Another tail hit this recent (weighted ≥ 0.5: within about seven minutes) makes this one part of a run. */
+const RUN_HITS = 0.5;
 
 /** Prior rate of new counterparties for a new agent: it meets many. */
 const PRIOR_NOVELTY = 0.2;
-const MIN_NOVELTY = 0.002;
+export const MIN_NOVELTY = 0.002;
 
 export function isKnownCounterparty(state: AgentState, ctx: ActionContext): boolean {
   const cp = ctx.counterparty;
@@ -156,67 +173,4 @@ export function trainProfile(state: AgentState, ctx: ActionContext): void {
   }
   const late = ctx.now - ctx.t;
   state.profile[ctx.hour] = state.profile[ctx.hour]! + (late > 0 ? 2 ** (-late / ctx.params.profileHalfLifeMs) : 1);
-}
-
-const PRIOR_SPREAD_MEAN = 2;
-const PRIOR_SPREAD_VARIANCE = 8;
-
-const seen = new Float64Array(RECENT_SLOTS + 1);
-
-/** Distinct counterparties among the recent ones within the spread window, this action's included. */
-export function distinctRecent(state: AgentState, ctx: ActionContext): number {
-  if (ctx.counterparty === undefined) return 0;
-  // At most RECENT_SLOTS + 1 values: a linear scan beats allocating a Set on every action.
-  seen[0] = hash32(ctx.counterparty);
-  let size = 1;
-  const from = ctx.t - ctx.params.spreadWindowMs;
-  for (let i = 0; i < RECENT_SLOTS; i += 1) {
-    const at = state.recentAt[i]!;
-    const cp = state.recentCp[i]!;
-    if (cp < 0 || at < from || at > ctx.t) continue;
-    let k = 0;
-    while (k < size && seen[k] !== cp) k += 1;
-    if (k === size) seen[size++] = cp;
-  }
-  return size;
-}
-
-/** Scores the spread; true when it was in the tail (then it does not train the baseline). */
-export function scoreSpread(state: AgentState, ctx: ActionContext, distinct: number): boolean {
-  if (distinct <= 1) return false;
-  const [m, v] = blendMoments(
-    state.trained,
-    state.spreadMean,
-    state.spreadVar,
-    PRIOR_SPREAD_MEAN,
-    PRIOR_SPREAD_VARIANCE,
-    ctx.params.priorEvents,
-    ctx.params.warmupEvents,
-  );
-  if (distinct <= m + 1 || distinct <= m + 2 * Math.sqrt(v)) return false;
-  let p = negativeBinomialTail(distinct, m, v);
-  if (p < ctx.params.pFloor && histogramMass(state.spreadHist) >= MIN_HISTOGRAM) {
-    p = Math.max(p, empiricalTail(state.spreadHist, distinct));
-  }
-  const s = surprise(p, ctx.params, state.dailyActions);
-  recordEvidence(state, 'counterparty_spread', s, ctx.t, distinct, Math.round(m * 100) / 100, false, ctx.params);
-  return p < TAIL;
-}
-
-export function rememberRecent(state: AgentState, ctx: ActionContext): void {
-  if (ctx.counterparty === undefined) return;
-  state.recentCp[state.recentHead] = hash32(ctx.counterparty);
-  state.recentAt[state.recentHead] = ctx.t;
-  state.recentHead = (state.recentHead + 1) % RECENT_SLOTS;
-}
-
-export function trainSpread(state: AgentState, ctx: ActionContext, distinct: number, inTail: boolean): void {
-  if (distinct === 0) return;
-  if (inTail && state.trained >= ctx.params.warmupEvents) {
-    recordCount(state.spreadHist, distinct, HISTOGRAM_ALPHA, TAIL_WEIGHT);
-    return;
-  }
-  const alpha = Math.max(ctx.params.momentAlpha, 1 / (state.trained + 1));
-  [state.spreadMean, state.spreadVar] = updateMoments(state.spreadMean, state.spreadVar, distinct, alpha);
-  recordCount(state.spreadHist, distinct, HISTOGRAM_ALPHA);
 }

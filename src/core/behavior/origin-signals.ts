@@ -11,8 +11,17 @@ import { hash32, networkPrefix } from './hash.js';
 import { addHit, SCAN_SLOTS, scanSurprise } from './scan.js';
 import { type AgentState, type OriginEntry, truncate } from './state.js';
 
-const PRIOR_NOVELTY = 0.05;
-const MIN_NOVELTY = 1e-4;
+/**
+ * New origins arrive in time (a redeploy every few weeks), not per action: the rate is new-origin sightings per day,
+ * (sightings + PRIOR_SIGHTINGS) / (days observed + PRIOR_DAYS), both decayed with NOVELTY_HALF_LIFE_DAYS (a prior of
+ * one new origin per 20 days). Counted per action with a prior of 30 pseudo-actions, a busy agent's 1-in-1,500 rate
+ * times its 100 actions a day said "a new origin on one day in ten" long after weeks without one.
+ */
+const PRIOR_SIGHTINGS = 0.5;
+const PRIOR_DAYS = 10;
+const NOVELTY_HALF_LIFE_DAYS = 60;
+const NEW_DEPLOYMENT_NOVELTY = 0.05;
+const DAY_MS = 86_400_000;
 /** An origin is established once seen this many times over at least this long. */
 const CONFIRM_COUNT = 5;
 const CONFIRM_MS = 3_600_000;
@@ -29,6 +38,8 @@ export interface OriginFacts {
   region: string;
   match: OriginEntry | undefined;
   novel: boolean;
+  /** Novel, or seen but not yet established while the certificate has other origins: not the agent's baseline. */
+  unestablished: boolean;
 }
 
 export function established(o: OriginEntry): boolean {
@@ -65,22 +76,44 @@ export function originFacts(state: AgentState, ctx: ActionContext): OriginFacts 
   const mine = state.origins.filter((o) => o.cert === cert);
   const match = mine.find((o) => (prefix !== '' ? o.prefix === prefix : o.ua === ua && o.region === region));
   // A certificate's first origin is its baseline: nothing to compare with yet.
-  return { cert, prefix, ua, region, match, novel: mine.length > 0 && match === undefined };
+  const novel = mine.length > 0 && match === undefined;
+  const young = match !== undefined && !established(match) && mine.length > 1;
+  return { cert, prefix, ua, region, match, novel, unestablished: novel || young };
+}
+
+/** Ages the count of new-origin sightings to the action's clock (called for every action, with an origin or not). */
+export function advanceOriginNovelty(state: AgentState, ctx: ActionContext): void {
+  if (state.novelOriginRate > 0 && ctx.now > state.clock) {
+    state.novelOriginRate *= 2 ** (-(ctx.now - state.clock) / (NOVELTY_HALF_LIFE_DAYS * DAY_MS));
+  }
+}
+
+/** New-origin sightings per day expected for this agent (see PRIOR_SIGHTINGS). */
+export function originsPerDay(state: AgentState, ctx: ActionContext): number {
+  const half = NOVELTY_HALF_LIFE_DAYS;
+  const age = Math.max(0, ctx.now - state.createdAt) / DAY_MS;
+  const exposure = (half / Math.LN2) * (1 - 2 ** (-age / half));
+  return (state.novelOriginRate + PRIOR_SIGHTINGS) / (exposure + PRIOR_DAYS);
 }
 
 export function scoreOrigin(state: AgentState, ctx: ActionContext, facts: OriginFacts): void {
   const { params } = ctx;
   const mine = state.origins.filter((o) => o.cert === facts.cert);
-  const young = facts.match !== undefined && !established(facts.match) && mine.length > 1;
+  const young = facts.unestablished && !facts.novel;
   const others = mine.filter((o) => o !== facts.match);
   const regionKnown = facts.region === '' || mine.some((o) => established(o) && o.region === facts.region);
-  if (facts.novel || young) {
-    const w = state.trained / (state.trained + params.priorEvents);
-    let p = Math.max(w * state.novelOriginRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
+  if (facts.unestablished) {
+    // Per action, as the scan statistic counts: the day's rate spread over the day's actions; during warm-up blended
+    // with a new deployment's prior (its first origins, a second region, come online together: 1 action in 20).
+    let q = Math.min(1, originsPerDay(state, ctx) / state.dailyActions);
+    if (state.trained < params.warmupEvents) {
+      const w = state.trained / (state.trained + params.priorEvents);
+      q = w * q + (1 - w) * NEW_DEPLOYMENT_NOVELTY;
+    }
+    let p = q;
     if (facts.ua !== 0 && !others.some((o) => o.ua === facts.ua)) p *= ALSO_NEW_FACTOR;
     if (facts.region !== '' && !others.some((o) => o.region === facts.region)) p *= ALSO_NEW_FACTOR;
     const known = others.map((o) => o.prefix || o.region).join(', ');
-    const q = Math.max(w * state.novelOriginRate + (1 - w) * PRIOR_NOVELTY, MIN_NOVELTY);
     // A first sighting is a scan hit; a young origin's later uses are too, but only from a region or with a client
     // the certificate has not established (a redeploy keeps both: its later uses are the same evidence again).
     const uaKnown = facts.ua === 0 || mine.some((o) => established(o) && o.ua === facts.ua);
@@ -115,13 +148,10 @@ function originLabel(facts: OriginFacts): string {
 
 /**
  * Seen-counts always advance and new origins are always kept (the concurrency check needs the thief's origin too);
- * only the novelty rate, a baseline, is frozen.
+ * only the novelty count, a baseline, is frozen. `novelOriginRate` holds the decayed count of new-origin sightings.
  */
 export function updateOrigins(state: AgentState, ctx: ActionContext, facts: OriginFacts, train: boolean): void {
-  if (train) {
-    const alpha = Math.max(ctx.params.momentAlpha, 1 / (state.trained + 1));
-    state.novelOriginRate += alpha * ((facts.novel ? 1 : 0) - state.novelOriginRate);
-  }
+  if (train && facts.novel) state.novelOriginRate += 1;
   if (facts.match) {
     facts.match.count += 1;
     facts.match.last = Math.max(facts.match.last, ctx.t);

@@ -51,7 +51,7 @@ export interface BehaviorParams {
   /** Span (ms) over which distinct counterparties are counted for the spread signal. */
   spreadWindowMs: number;
   /** Page-Hinkley on daily aggregates: allowed slack δ and alarm level λ (in units of the daily statistic's σ). */
-  driftDelta: number;
+  driftDelta: 2;
   driftLambda: number;
   /** DDSketch relative accuracy and bin limit for amounts (2 rotating sketches, each covering `sketchSpanMs`). */
   sketchAccuracy: number;
@@ -71,9 +71,11 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   pFloor: 0.05,
   weights: {
     // The three horizons see the same burst: evidence.ts counts the strongest fully and the others at half weight.
-    rate_1m: 1,
-    rate_10m: 0.8,
-    rate_1h: 0.6,
+    // Weighted by how well each separates a burst from a benign batch: a minute cannot (batches of 10–40 in 2–6
+    // minutes are denser than 100 in 10); ten minutes and an hour can, once a burst outgrows the agent's batches.
+    rate_1m: 0.3,
+    rate_10m: 0.9,
+    rate_1h: 0.7,
     rate_locked_p95: 1.2,
     amount: 1,
     counterparty_novelty: 0.7,
@@ -97,7 +99,9 @@ export const DEFAULT_PARAMS: BehaviorParams = {
   recentIds: 64,
   travelWindowMs: 15 * MINUTE,
   spreadWindowMs: 10 * MINUTE,
-  driftDelta: 1,
+  // A day up to 2σ above the reference is ordinary (2 % of days); a drift worth catching within two days moves the
+  // daily mean by several σ. With δ = 1, ordinary days accumulated into false alarms and weaker ones (seed 1).
+  driftDelta: 2,
   driftLambda: 4,
   sketchAccuracy: 0.05,
   sketchBins: 64,

@@ -4,8 +4,8 @@
  * a population prior while the agent is new), plus "N× the locked p95" when a baseline is locked.
  */
 import type { ActionContext } from './context.js';
-import { HOUR_MS } from './context.js';
-import { COUNT_BINS, empiricalTail, recordCount } from './count-histogram.js';
+import { DAY_MS, HOUR_MS } from './context.js';
+import { COUNT_BINS, countBin, empiricalTail, recordBounded, recordCount } from './count-histogram.js';
 import { recordEvidence, surprise } from './evidence.js';
 import type { SignalName } from './params.js';
 import { type AgentState, HOURLY_SLOTS } from './state.js';
@@ -83,16 +83,21 @@ export function addToRates(state: AgentState, ctx: ActionContext): void {
 export function trainRates(state: AgentState, ctx: ActionContext, others: number[], inTail: boolean[]): void {
   const alpha = Math.max(ctx.params.momentAlpha, 1 / (state.trained + 1));
   const warm = state.trained >= ctx.params.warmupEvents;
+  const today = Math.floor(ctx.t / DAY_MS);
   for (let h = 0; h < 3; h += 1) {
     const hist = state.rateHist.subarray(h * COUNT_BINS, (h + 1) * COUNT_BINS);
     if (inTail[h] && warm) {
-      recordCount(hist, others[h]!, HISTOGRAM_ALPHA, TAIL_WEIGHT);
+      const mayRaise = today > state.rateCeilingDay[h]!;
+      const r = recordBounded(hist, others[h]!, HISTOGRAM_ALPHA, TAIL_WEIGHT, state.rateCeiling[h]!, mayRaise);
+      state.rateCeiling[h] = r.ceiling;
+      if (r.raised) state.rateCeilingDay[h] = today;
       continue;
     }
     const [m, v] = updateMoments(state.rateMean[h]!, state.rateVar[h]!, others[h]!, alpha);
     state.rateMean[h] = m;
     state.rateVar[h] = v;
     recordCount(hist, others[h]!, HISTOGRAM_ALPHA);
+    state.rateCeiling[h] = Math.max(state.rateCeiling[h]!, countBin(others[h]!));
   }
 }
 

@@ -8,7 +8,7 @@
 import type { ActionContext } from './context.js';
 import { surprise } from './evidence.js';
 import type { AgentState } from './state.js';
-import { negativeBinomialTail } from './tail.js';
+import { poissonTail } from './tail.js';
 
 export const SCAN_SLOTS = { amount: 0, counterparty_novelty: 1, origin_new: 2 } as const;
 export type ScanSlot = (typeof SCAN_SLOTS)[keyof typeof SCAN_SLOTS];
@@ -28,11 +28,12 @@ export function scanSurprise(
   const k = Math.round(hitsBefore(state, ctx, slot) + 1);
   const m = Math.max(ctx.windowActions, k);
   const mean = Math.max(m * q, 1e-9);
-  const scan = k >= 2 ? surprise(negativeBinomialTail(k, mean, mean * 1.05), params, Math.max(1, day / m)) : 0;
+  const scan = k >= 2 ? surprise(poissonTail(k, mean), params, Math.max(1, day / m)) : 0;
   return Math.max(own, scan);
 }
 
-function hitsBefore(state: AgentState, ctx: ActionContext, slot: ScanSlot): number {
+/** Tail hits of this signal in the last ten minutes or so (exponentially weighted), before this action. */
+export function hitsBefore(state: AgentState, ctx: ActionContext, slot: ScanSlot): number {
   const late = ctx.now - ctx.t;
   return state.hits[slot]! * (late > 0 ? Math.exp(-late / ctx.params.horizonsMs[1]!) : 1);
 }

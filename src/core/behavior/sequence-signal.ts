@@ -1,7 +1,7 @@
 /**
  * Exfiltration-like sequences: action-to-action transition counts over a bounded alphabet (the first K action names,
- * the rest as "other"); a CUSUM of each transition's surprisal in excess of the row's entropy says "this run of
- * actions is unlike the agent's usual workflow" (e.g. read → export → send, repeated).
+ * the rest as "other"); a CUSUM of each transition's log-likelihood ratio ("any action" against the agent's own
+ * workflow) says "this run of actions is unlike the agent's usual workflow" (e.g. read → export → send, repeated).
  */
 import type { ActionContext } from './context.js';
 import { recordEvidence, surprise } from './evidence.js';
@@ -10,10 +10,11 @@ import { truncate } from './state.js';
 
 /** Transitions only chain within a session: actions more than this apart start afresh. */
 const SESSION_GAP_MS = 3_600_000;
-/** A row needs this many observations before its surprisal means anything. */
+/** The agent needs this many transitions before any surprisal means anything. */
 const MIN_ROW = 20;
-/** CUSUM slack (log₁₀ units) above the row's entropy, and the half-life (ms) of the accumulated excess. */
-const SLACK = 0.5;
+/** Weight (in transitions) of the marginal as the prior of each row. */
+const PRIOR_ROW = 20;
+/** Half-life (ms) of the accumulated evidence. */
 const CUSUM_HALF_LIFE_MS = 10 * 60_000;
 const SMOOTHING = 1;
 const MAX_ROW = 5_000;
@@ -33,26 +34,30 @@ export function scoreSequence(state: AgentState, ctx: ActionContext, index: numb
   const prev = state.prevAction;
   const size = ctx.params.actionAlphabet + 1;
   if (prev < 0 || ctx.t - state.prevActionAt > SESSION_GAP_MS || ctx.t < state.prevActionAt) return;
-  let row = state.transitions.subarray(prev * size, prev * size + size);
-  let rowTotal = sum(row);
-  if (rowTotal < MIN_ROW) {
-    // An action with too little history of its own (e.g. a new one): compare with how often each action follows
-    // any action (the marginal), so a run of unfamiliar actions is still scored.
-    row = marginal(state, size);
-    rowTotal = sum(row);
-    if (rowTotal < MIN_ROW) return;
+  const row = state.transitions.subarray(prev * size, prev * size + size);
+  const rowTotal = sum(row);
+  // The row's own counts with the marginal (how often each action follows any action) as a Dirichlet prior worth
+  // PRIOR_ROW transitions: a row with little history (a new or rarely visited action) leans on the marginal, a
+  // well-known row on itself. (Falling back to the bare marginal scored a rare action's usual successor, e.g. refund
+  // after refund, as rare in itself: each further step of a clean, sticky workflow looked like an attack.)
+  let fromPrior = 0;
+  let priorTotal = 0;
+  if (rowTotal < 50 * PRIOR_ROW) {
+    const m = marginal(state, size);
+    priorTotal = sum(m);
+    if (rowTotal + priorTotal < MIN_ROW) return;
+    if (priorTotal > 0) fromPrior = (PRIOR_ROW * m[index]!) / priorTotal;
   }
-  const norm = rowTotal + SMOOTHING;
-  const surprisal = -Math.log10((row[index]! + SMOOTHING / size) / norm);
-  // Entropy ≥ 0, so a likely transition with nothing accumulated cannot raise the CUSUM: skip the sum.
-  if (state.sequenceCusum === 0 && surprisal <= SLACK) return;
-  let entropy = 0;
-  for (let j = 0; j < size; j += 1) {
-    const q = (row[j]! + SMOOTHING / size) / norm;
-    entropy -= q * Math.log10(q);
-  }
+  const prior = priorTotal > 0 ? PRIOR_ROW : 0;
+  const norm = rowTotal + prior + SMOOTHING;
+  // The log-likelihood ratio of "any action, uniformly" against the agent's own workflow: under the workflow its
+  // 10^LLR has expectation 1, so the CUSUM of it stays below h with probability ≥ 1 − 10^(−h) per start (Ville's
+  // inequality): 10^(−CUSUM) is a p-value. (Surprisal minus the row's entropy is not a likelihood ratio and made
+  // clean workflows with a few rare transitions look like attacks during every batch.)
+  const llr = Math.log10(norm / size / (row[index]! + fromPrior + SMOOTHING / size));
+  if (state.sequenceCusum === 0 && llr <= 0) return;
   const decay = 2 ** (-(ctx.t - state.prevActionAt) / CUSUM_HALF_LIFE_MS);
-  state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + surprisal - entropy - SLACK);
+  state.sequenceCusum = Math.max(0, state.sequenceCusum * decay + llr);
   if (state.sequenceCusum <= 0) return;
   let usual = 0;
   for (let j = 1; j < size; j += 1) if (row[j]! > row[usual]!) usual = j;

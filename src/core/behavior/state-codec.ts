@@ -5,16 +5,20 @@
  */
 import { sketchFromBytes, sketchToBytes } from './amount-sketch.js';
 import { ByteReader, ByteWriter } from './codec.js';
+import { COUNT_BINS, highestBin } from './count-histogram.js';
 import { hash32 } from './hash.js';
 import { type BehaviorParams, SIGNALS } from './params.js';
 import { type AgentState, createState, DAY_SLOTS, type DriftTrack, HOURLY_SLOTS, RECENT_SLOTS } from './state.js';
 
-const MAGIC = [0x4b, 0x4b, 0x42, 0x01]; // "KKB" v1
+const MAGIC = [0x4b, 0x4b, 0x42]; // "KKB", then the version byte
+/** v2 appended the rate histograms' ceilings and the pending tail amount; v1 items are read with them derived. */
+const VERSION = 2;
 const TEXT_BYTES = 256;
 
 export function encodeState(state: AgentState, params: BehaviorParams): Uint8Array {
   const w = new ByteWriter();
   for (const b of MAGIC) w.uint(b);
+  w.uint(VERSION);
   w.string(state.agentId);
   w.f64(state.createdAt);
   w.f64(state.clock);
@@ -95,6 +99,11 @@ export function encodeState(state: AgentState, params: BehaviorParams): Uint8Arr
   w.f64(state.episodeStart);
   w.f64(state.lastScore);
   w.f32(state.dailyActions);
+  for (let h = 0; h < 3; h += 1) {
+    w.uint(state.rateCeiling[h]!);
+    w.uint(state.rateCeilingDay[h]!);
+  }
+  w.f64(state.pendingAmount);
   const body = w.finish();
   const out = new Uint8Array(body.length + 4);
   out.set(body);
@@ -109,6 +118,8 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   if (stored !== checksum(body)) throw new RangeError('behaviour state: checksum mismatch');
   const r = new ByteReader(body);
   for (const b of MAGIC) if (r.uint(255) !== b) throw new RangeError('behaviour state: unknown format');
+  const version = r.uint(255);
+  if (version !== 1 && version !== VERSION) throw new RangeError('behaviour state: unknown format');
   const agentId = r.string(TEXT_BYTES);
   const createdAt = r.f64();
   const state = createState(agentId, createdAt, params);
@@ -186,6 +197,18 @@ export function decodeState(bytes: Uint8Array, params: BehaviorParams): AgentSta
   state.episodeStart = r.f64();
   state.lastScore = r.f64();
   state.dailyActions = r.f32();
+  for (let h = 0; h < 3; h += 1) {
+    if (version === 1) {
+      state.rateCeiling[h] = highestBin(state.rateHist.subarray(h * COUNT_BINS, (h + 1) * COUNT_BINS));
+      continue;
+    }
+    state.rateCeiling[h] = r.uint(COUNT_BINS - 1);
+    state.rateCeilingDay[h] = r.uint(0xffffffff);
+  }
+  if (version !== 1) state.pendingAmount = r.f64();
+  if (!(state.pendingAmount >= 0 && Number.isFinite(state.pendingAmount))) {
+    throw new RangeError('behaviour state: bad pending amount');
+  }
   if (r.remaining !== 0) throw new RangeError('behaviour state: trailing bytes');
   return state;
 }
@@ -290,7 +313,7 @@ function badTag(): never {
   throw new RangeError('behaviour state: bad value tag');
 }
 
-function checksum(body: Uint8Array): number {
+export function checksum(body: Uint8Array): number {
   // hash32 over a latin1 view of the bytes: detects corruption and foreign items, not an authenticity check.
   let text = '';
   for (let i = 0; i < body.length; i += 4096) text += String.fromCharCode(...body.subarray(i, i + 4096));

@@ -68,6 +68,12 @@ export interface AgentState {
   /** Decayed histograms (count-histogram.ts) of the same counts, one per horizon, then one for the spread. */
   rateHist: Float64Array;
   spreadHist: Float64Array;
+  /**
+   * Per rate horizon, the highest histogram bin the agent's own counts have reached, and the day (since the epoch) a
+   * tail count last raised it: the range grows by at most one bin a day (count-histogram.ts, `recordBounded`).
+   */
+  rateCeiling: Uint8Array;
+  rateCeilingDay: Uint32Array;
   /** Per-action signals' recent tail hits (scan.ts), decayed like the ten-minute rate. */
   hits: Float64Array;
   profile: Float64Array; // hour-of-day, decayed, as of `clock`
@@ -76,6 +82,8 @@ export interface AgentState {
   days: DayRecord[]; // oldest first, at most DAY_SLOTS
   sketches: [Sketch, Sketch]; // [current span, previous span]
   sketchStart: number;
+  /** An isolated tail amount waiting to be learnt (0: none): learnt unless the next amount makes it a run. */
+  pendingAmount: number;
   counterparties: Map<string, CounterpartyEntry>;
   novelCounterpartyRate: number;
   actions: string[]; // bounded alphabet; index actions.length means "other"
@@ -84,6 +92,7 @@ export interface AgentState {
   prevActionAt: number;
   sequenceCusum: number;
   origins: OriginEntry[];
+  /** Decayed count of new-origin sightings (60-day half-life): origin-signals.ts turns it into a rate per day. */
   novelOriginRate: number;
   ids: Float64Array; // ring of hash32(action id) (−1: empty)
   idsHead: number;
@@ -121,6 +130,8 @@ export function createState(agentId: string, now: number, params: BehaviorParams
     rateVar: new Float64Array(3),
     rateHist: new Float64Array(3 * COUNT_BINS),
     spreadHist: new Float64Array(COUNT_BINS),
+    rateCeiling: new Uint8Array(3),
+    rateCeilingDay: new Uint32Array(3),
     hits: new Float64Array(3),
     profile: new Float64Array(24),
     hourly: new Uint32Array(HOURLY_SLOTS),
@@ -128,6 +139,7 @@ export function createState(agentId: string, now: number, params: BehaviorParams
     days: [],
     sketches: newSketchPair(params),
     sketchStart: now,
+    pendingAmount: 0,
     counterparties: new Map(),
     novelCounterpartyRate: 0,
     actions: [],

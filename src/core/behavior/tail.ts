@@ -19,6 +19,33 @@ export function negativeBinomialTail(x: number, mean: number, variance: number):
   return Number.isFinite(tail) ? Math.min(1, Math.max(tail, 0)) : 1;
 }
 
+/**
+ * P(X ≥ k) for X Poisson with mean `mean`, k a whole number: summed from k upwards while the terms fall (mean < k),
+ * else as one minus the head. (A negative binomial with variance 1.05× a tiny mean is not Poisson-like: its shape
+ * parameter goes to zero and its tail is orders of magnitude too heavy, which is what the scan statistic needs.)
+ */
+export function poissonTail(k: number, mean: number): number {
+  if (k <= 0) return 1;
+  if (!(mean > 0)) return 0;
+  let term = Math.exp(-mean);
+  for (let j = 1; j <= Math.min(k, 1_000); j += 1) term *= mean / j;
+  if (mean < k) {
+    let sum = 0;
+    for (let j = k; j < k + 200 && term > sum * 1e-17; j += 1) {
+      sum += term;
+      term *= mean / (j + 1);
+    }
+    return Math.min(1, sum);
+  }
+  let head = 0;
+  let t = Math.exp(-mean);
+  for (let j = 0; j < k; j += 1) {
+    head += t;
+    t *= mean / (j + 1);
+  }
+  return Math.max(0, 1 - head);
+}
+
 /** Standard normal upper tail (Abramowitz–Stegun 7.1.26 erfc, |error| < 1.5e-7: ample for a p-value floor of 1e-6). */
 export function normalTail(z: number): number {
   if (z < 0) return 1 - normalTail(-z);

@@ -1,7 +1,7 @@
 /**
- * The amounts the service's velocity counters hold exactly (docs/api.md §3–§4, "Amount bounds"); the same rule as the
- * service's src/core/scope/amount-bounds.ts, so the SDK never signs, and the offline verifier never passes, an amount the
- * service refuses.
+ * The amounts the service's velocity counters hold exactly (docs/api.md §3–§4, "Amount bounds"). One definition for the
+ * service (src/core/scope/amount-bounds.ts re-exports it) and the SDK, so the SDK never signs, and the offline verifier
+ * never passes, an amount the service refuses.
  *
  * The day's volume is a DynamoDB number: at most 38 significant decimal digits, added in decimal. A running sum of
  * amounts must therefore fit in 38 digits exactly, whatever amounts come: a limit of 1e30 with an amount of
@@ -15,6 +15,8 @@ import { formatDecimal } from './decimal.js';
 export const AMOUNT_UPPER_BOUND = 1e20;
 /** Most decimal places an amount or amount limit may have. */
 export const AMOUNT_MAX_DECIMALS = 18;
+/** Largest double below {@link AMOUNT_UPPER_BOUND} (an integer, so it lies on the grid). */
+const LARGEST_ON_GRID = 99_999_999_999_999_980_000;
 
 /** Human-readable rule, used in error messages. */
 export const AMOUNT_BOUNDS_RULE = `an amount is below 1e20 with at most ${AMOUNT_MAX_DECIMALS} decimal places`;
@@ -26,4 +28,16 @@ export function isCountableAmount(value: number): boolean {
   if (magnitude >= AMOUNT_UPPER_BOUND) return false;
   const fraction = formatDecimal(magnitude).split('.')[1] ?? '';
   return fraction.length <= AMOUNT_MAX_DECIMALS;
+}
+
+/**
+ * The day limit a counter may enforce for a certificate issued before these bounds existed: a limit at or above 10^20
+ * is enforced as the largest value on the grid (no bounded amount sum could tell them apart except by exceeding
+ * 10^20, and stopping there only refuses more: fail closed). A limit with too many decimals cannot be enforced
+ * exactly: undefined, and the caller refuses the spend.
+ */
+export function enforceableDayLimit(limit: number): number | undefined {
+  if (!(limit >= 0)) return undefined;
+  if (limit >= AMOUNT_UPPER_BOUND) return LARGEST_ON_GRID;
+  return isCountableAmount(limit) ? limit : undefined;
 }
