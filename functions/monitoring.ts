@@ -7,7 +7,7 @@ import { checkWebhookDestination } from '../src/adapters/webhooks/http-transport
 import { randomId } from '../src/app/agents.js';
 import type { AppContext, Provider } from '../src/app/context.js';
 import { assertAuthorized } from '../src/core/authorization/authorize.js';
-import { notFound } from '../src/core/errors.js';
+import { invalidRequest, notFound } from '../src/core/errors.js';
 import type { AgentRecord, BaselineLock, EventType, WebhookSubscription } from '../src/core/model.js';
 import { riskBand } from '../src/core/model.js';
 import { toLockedBaseline } from '../src/core/monitoring/action-consumer.js';
@@ -15,6 +15,7 @@ import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-han
 import {
   baselineSchema,
   createWebhookSchema,
+  MAX_WEBHOOKS_PER_TENANT,
   statsQuerySchema,
   WEBHOOK_ID_PATTERN,
 } from '../src/http/monitoring-schemas.js';
@@ -112,6 +113,10 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
         const body = parseBody(request.event, createWebhookSchema);
         const url = await checkWebhookDestination(body.url, request.ctx.monitoring.urlPolicy);
         const { tenantId, keyId } = request.principal;
+        // A soft bound (two concurrent creations at the bound may both pass): enough to stop a fan-out amplifier.
+        if ((await request.ctx.webhooks.list(tenantId)).length >= MAX_WEBHOOKS_PER_TENANT) {
+          throw invalidRequest(`a tenant has at most ${MAX_WEBHOOKS_PER_TENANT} webhooks: delete one first`);
+        }
         const subscription: WebhookSubscription = {
           tenantId,
           id: randomId(request.ctx.random, 'wh_'),

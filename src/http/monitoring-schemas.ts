@@ -84,3 +84,10 @@ export const createWebhookSchema = z.strictObject({
 });
 
 export const WEBHOOK_ID_PATTERN = /^wh_[0-9a-z]{20}$/;
+
+/**
+ * Webhooks one tenant may hold (docs/api.md §5). Every event fans out into one delivery per matching webhook, each
+ * retried up to 12 times on the shared dispatcher, and every dispatch reads the tenant's whole list: without a bound,
+ * one tenant's thousands of webhooks would multiply its events into work that delays everyone else's deliveries.
+ */
+export const MAX_WEBHOOKS_PER_TENANT = 20;

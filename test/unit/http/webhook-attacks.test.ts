@@ -8,6 +8,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { KakuninEvent } from '../../../src/core/model.js';
 import { REPLAY_BATCH } from '../../../src/core/webhooks/webhook-dispatcher.js';
+import { MAX_WEBHOOKS_PER_TENANT } from '../../../src/http/monitoring-schemas.js';
 import { createTestApi, type TestApi, testConfig } from './harness.js';
 
 let api: TestApi;
@@ -96,6 +97,37 @@ describe('who manages webhooks', () => {
       }
     },
   );
+});
+
+describe('how many webhooks a tenant may hold', () => {
+  it(`refuses the webhook after ${MAX_WEBHOOKS_PER_TENANT} with 400, writing nothing; another tenant is not limited by it`, async () => {
+    for (let n = 1; n < MAX_WEBHOOKS_PER_TENANT; n += 1) {
+      const body = { url: `https://93.184.216.34/hook/${n}` };
+      expect((await api.call({ method: 'POST', path: '/v1/webhooks', key: admin, body })).status).toBe(201);
+    }
+    const entries = api.ports.ledger.rawChain('t1').length;
+    const over = await api.call({
+      method: 'POST',
+      path: '/v1/webhooks',
+      key: admin,
+      body: { url: 'https://93.184.216.34/x' },
+    });
+    expect(over.status).toBe(400);
+    expect(over.json.error.code).toBe('INVALID_REQUEST');
+    expect(api.ports.ledger.rawChain('t1')).toHaveLength(entries);
+    expect((await api.call({ method: 'GET', path: '/v1/webhooks', key: admin })).json.items).toHaveLength(
+      MAX_WEBHOOKS_PER_TENANT,
+    );
+    // Every event now fans out to at most the bound.
+    const fanOut = await api.ctx.monitoring.dispatcher.dispatch(event(0));
+    expect(fanOut).toBe(MAX_WEBHOOKS_PER_TENANT);
+    const other = await api.key('t2', 'admin');
+    const body = { url: 'https://93.184.216.34/t2' };
+    expect((await api.call({ method: 'POST', path: '/v1/webhooks', key: other, body })).status).toBe(201);
+    // Deleting one makes room again.
+    await api.call({ method: 'DELETE', path: `/v1/webhooks/${hookId}`, key: admin });
+    expect((await api.call({ method: 'POST', path: '/v1/webhooks', key: admin, body })).status).toBe(201);
+  });
 });
 
 describe('the audit trail of webhook management', () => {
