@@ -1,10 +1,11 @@
 /**
- * `readVerificationState` (one BatchGetItem of the certificates' and the agents' state in the single registry table)
- * against dynalite, and the coalescing rule: concurrent requests share reads, never answers.
+ * `readVerificationState` (one BatchGetItem of the certificates' and the agents' state in the single registry table,
+ * and of the agents' risk scores on the monitoring table) against dynalite, and the coalescing rule: concurrent requests share reads, never answers.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAgentStore } from '../../../src/adapters/aws/dynamo/agent-store.js';
+import { DynamoBehaviorStore } from '../../../src/adapters/aws/dynamo/behavior-store.js';
 import { DynamoCertificateStore } from '../../../src/adapters/aws/dynamo/certificate-store.js';
 import { VerificationStateReader } from '../../../src/adapters/aws/dynamo/verification-state.js';
 import { DependencyError } from '../../../src/core/errors.js';
@@ -104,6 +105,46 @@ describe('DynamoCertificateStore.readVerificationState against dynalite', () => 
     expect(batchGets).toBeLessThan(30);
     expect(batchGets).toBeGreaterThanOrEqual(1);
   });
+});
+
+describe('readVerificationState reads the agent risk in the same BatchGetItem', () => {
+  it('coalesced requests of many tenants and agents each get exactly their own agents’ scores', async () => {
+    const behavior = new DynamoBehaviorStore(env().doc, env().monitoringTable);
+    const worlds = await Promise.all(Array.from({ length: 5 }, () => registry()));
+    // Same agent id in every tenant, different scores; a second agent per tenant with a score nobody asks for.
+    await Promise.all(
+      worlds.flatMap((w, i) => [
+        behavior.save(w.tenant, 'agent-1', 0, riskUpdate(i / 10)),
+        behavior.save(w.tenant, 'agent-9', 0, riskUpdate(0.99)),
+      ]),
+    );
+    const reader = new VerificationStateReader(env().doc, env().tableNames.registry, env().monitoringTable);
+    const asked = await concurrently(25, (i) => {
+      const w = worlds[i % worlds.length]!;
+      const riskAgentIds = i % 2 === 0 ? ['agent-1'] : ['agent-1', 'a_without_score'];
+      return reader.read(w.tenant, { fingerprints: [w.leaf.fingerprint], agentIds: ['agent-1'], riskAgentIds });
+    });
+    asked.forEach((state, i) => {
+      const w = worlds[i % worlds.length]!;
+      expect(state.risks).toEqual([{ tenantId: w.tenant, agentId: 'agent-1', score: (i % worlds.length) / 10 }]);
+    });
+    const notAsked = await reader.read(worlds[0]!.tenant, { fingerprints: [], agentIds: ['agent-1'] });
+    expect(notAsked.risks).toBeUndefined();
+  });
+
+  it('a reader without the monitoring table refuses a request for risk (never a silent score of 0)', async () => {
+    const { tenant, leaf } = await registry();
+    const reader = new VerificationStateReader(env().doc, env().tableNames.registry);
+    await expect(
+      reader.read(tenant, { fingerprints: [leaf.fingerprint], agentIds: ['agent-1'], riskAgentIds: ['agent-1'] }),
+    ).rejects.toBeInstanceOf(DependencyError);
+  });
+});
+
+const riskUpdate = (score: number) => ({
+  state: new Uint8Array([1]),
+  risk: { score, band: 'low' as const, updatedAt: 1 },
+  lastActionAt: 1_764_190_000_000,
 });
 
 /** A document client whose BatchGetItems the test answers by hand, to control what is in flight when. */
