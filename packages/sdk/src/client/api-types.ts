@@ -172,6 +172,21 @@ export interface Webhook {
   secret: string;
 }
 
+/** `GET /v1/webhooks` items: never the secret. */
+export interface WebhookSummary {
+  id: string;
+  url: string;
+  eventTypes: EventType[];
+  createdAt: string;
+}
+
+/** `POST /v1/webhooks/{id}/replay`: at most 25 dead letters per call; `remaining` are left for another call. */
+export interface WebhookReplay {
+  delivered: number;
+  failed: number;
+  remaining: number;
+}
+
 export interface AuditListParams extends ListParams {
   actorId?: string;
   /** One entry type (docs/api.md §7), e.g. `certificate.revoked`. */

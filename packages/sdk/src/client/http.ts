@@ -6,7 +6,7 @@
  * one attempt can pass: idempotent in effect). They retry on 429, 503, network errors and timeouts. Nothing else
  * retries: a repeated create, sign or revoke could act twice.
  */
-import { KakuninError } from '../errors.js';
+import { invalidInput, KakuninError } from '../errors.js';
 
 export interface HttpOptions {
   baseUrl: string;
@@ -24,7 +24,7 @@ export interface HttpOptions {
 }
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -62,6 +62,16 @@ export class HttpClient {
   }
 
   async request<T>(spec: RequestSpec): Promise<T> {
+    // An id of '', '.' or '..' (or a %2e spelling) is an empty or dot segment: URL parsing resolves it away and the
+    // request reaches another route (`agents.get('.')` was `GET /v1/agents/`, the listing). Refused before any request.
+    if (
+      spec.path
+        .split('/')
+        .slice(1)
+        .some((s) => s === '' || /^(\.|%2e){1,2}$/i.test(s))
+    ) {
+      throw invalidInput('a path id must not be empty, "." or ".."', 'id');
+    }
     const idempotent = spec.idempotent ?? spec.method === 'GET';
     const attempts = idempotent ? this.retries + 1 : 1;
     for (let attempt = 1; ; attempt += 1) {

@@ -128,6 +128,12 @@ export class Kakunin {
   readonly webhooks = {
     create: (body: Api.CreateWebhookRequest): Promise<Api.Webhook> =>
       this.http.request({ method: 'POST', path: '/v1/webhooks', body }),
+    list: (): Promise<{ items: Api.WebhookSummary[] }> => this.http.request({ method: 'GET', path: '/v1/webhooks' }),
+    delete: (id: string): Promise<{ id: string; deleted: true }> =>
+      this.http.request({ method: 'DELETE', path: `/v1/webhooks/${seg(id)}` }),
+    /** One batch of dead letters (at most 25); call again while `remaining` > 0 and the batch delivered some. */
+    replay: (id: string): Promise<Api.WebhookReplay> =>
+      this.http.request({ method: 'POST', path: `/v1/webhooks/${seg(id)}/replay` }),
   };
 
   readonly audit = {
