@@ -31,16 +31,33 @@ export const AUDIT_TYPES = [
 export const AUDIT_TYPES_COMPLETE: [Exclude<AuditType, (typeof AUDIT_TYPES)[number]>] extends [never] ? true : never =
   true;
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch ms of an RFC 3339 time, or undefined. Each field is checked first: Date.parse rolls impossible dates over
+ * (`2026-02-30` is read as March 2, `T24:00` as the next day), which would shift a filter silently.
+ */
+export function rfc3339Ms(value: string): number | undefined {
+  const m = RFC3339.exec(value);
+  if (m === null) return undefined;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map(Number);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 /** RFC 3339 or epoch ms → epoch ms. */
 const time = z.pipe(
   z.string().check(
-    z.refine((value) => /^\d{1,15}$/.test(value) || (RFC3339.test(value) && !Number.isNaN(Date.parse(value))), {
+    z.refine((value) => /^\d{1,15}$/.test(value) || rfc3339Ms(value) !== undefined, {
       message: 'expected an RFC 3339 time or epoch milliseconds',
     }),
   ),
-  z.transform((value) => (/^\d+$/.test(value) ? Number(value) : Date.parse(value))),
+  z.transform((value) => (/^\d+$/.test(value) ? Number(value) : (rfc3339Ms(value) as number))),
 );
 
 const count = (min: number) =>

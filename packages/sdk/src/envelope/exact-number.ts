@@ -1,10 +1,13 @@
 /**
- * Contract §4 (docs/api.md §4, "lossy numbers"), the same rule as the service's `src/core/envelope/exact-number.ts`:
+ * Whether a JSON number literal denotes exactly the number the service works with (docs/api.md §4, "lossy numbers").
+ * One definition for the service and the SDK (the server's strict JSON parser is the SDK's, docs/architecture.md).
+ *
  * JSON numbers are parsed to IEEE-754 doubles, and the envelope is signed over its RFC 8785 form, which writes each
- * double in its shortest round-trip decimal. A literal such as `100.00000000000000001` parses to the double 100: the
- * signature and the checks see 100 while a downstream system reading the text may see more. So a literal is accepted
- * only when its decimal value equals the decimal value of that shortest form: `9900.0`, `9.9e3` and `0.1` pass,
- * `100.00000000000000001`, `1e-400` (→ 0) and `1e400` (→ Infinity) do not.
+ * double in its shortest round-trip decimal (ECMAScript Number::toString). A literal such as `100.00000000000000001`
+ * parses to the double 100: the signature and the checks see 100 while a downstream system reading the text (a
+ * decimal parser, a database) may see more. So a literal is accepted only when its decimal value equals the decimal
+ * value of that shortest form: `9900.0`, `9.9e3` and `0.1` pass (they read back as written), `100.00000000000000001`,
+ * `1e-400` (→ 0) and `1e400` (→ Infinity) do not.
  */
 
 /** A decimal value as sign, significant digits without leading/trailing zeros, and the power of ten of the last one. */

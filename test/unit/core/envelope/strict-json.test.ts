@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonStrict } from '../../../../src/core/envelope/strict-json.js';
+import { MAX_STRICT_JSON_DEPTH, parseJsonStrict } from '../../../../src/core/envelope/strict-json.js';
 import { KakuninError } from '../../../../src/core/errors.js';
 
 function failure(text: string): { code: string; field?: string } {
@@ -37,6 +37,14 @@ describe('parseJsonStrict', () => {
       s: '}",{',
       t: '\\',
     });
+  });
+
+  it('refuses nesting deeper than MAX_STRICT_JSON_DEPTH with the path where it stops scanning', () => {
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    expect(parseJsonStrict(nested(MAX_STRICT_JSON_DEPTH))).toBeTypeOf('object');
+    const deepest = Array.from({ length: MAX_STRICT_JSON_DEPTH + 1 }, () => 'a').join('.');
+    expect(failure(nested(MAX_STRICT_JSON_DEPTH + 1))).toEqual({ code: 'INVALID_REQUEST', field: deepest });
+    expect(failure(`${'['.repeat(10_000)}${']'.repeat(10_000)}`).code).toBe('INVALID_REQUEST');
   });
 
   it('refuses invalid JSON as INVALID_REQUEST', () => {
