@@ -24,13 +24,13 @@ import type { Clock } from '../src/ports.js';
 import { scopedCertificatePem } from '../test/support/scoped-certificate.js';
 import type { Benchmark } from './harness.js';
 
-const TENANT = 't_bench_latency';
-const AGENT = 'a_benchlatency000000';
-const DELAY_MS = Number(process.env.BENCH_AWS_DELAY_MS ?? 10);
-const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+export const TENANT = 't_bench_latency';
+export const AGENT = 'a_benchlatency000000';
+export const DELAY_MS = Number(process.env.BENCH_AWS_DELAY_MS ?? 10);
+export const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const clock: Clock = { now: () => Date.now() };
 const BASE_SCOPE: Scope = { currency: 'EUR', maxTransactionSize: 1_000_000, allowedActions: ['charge'] };
-const VARIANTS = [
+export const VARIANTS = [
   { label: 'no velocity limits', scope: BASE_SCOPE, target: 2.2 },
   {
     label: 'velocity limits',
@@ -69,7 +69,7 @@ function delayed(client: { middlewareStack: { add: (...args: never[]) => unknown
   );
 }
 
-function certificate(seed: string, publicKeyPem: string, scope: Scope, parent?: string): CertificateRecord {
+export function certificate(seed: string, publicKeyPem: string, scope: Scope, parent?: string): CertificateRecord {
   const now = Date.now();
   return {
     tenantId: TENANT,
@@ -90,7 +90,7 @@ function certificate(seed: string, publicKeyPem: string, scope: Scope, parent?: 
   };
 }
 
-function envelopes(leaf: CertificateRecord, privateKey: KeyObject, count: number): SignedEnvelope[] {
+export function envelopes(leaf: CertificateRecord, privateKey: KeyObject, count: number): SignedEnvelope[] {
   const run = randomBytes(6).toString('hex');
   return Array.from({ length: count }, (_, i) => {
     const unsigned = {
@@ -104,8 +104,9 @@ function envelopes(leaf: CertificateRecord, privateKey: KeyObject, count: number
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const round = (n: number) => Number(n.toPrecision(3));
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+export const round = (n: number) => Number(n.toPrecision(3));
 
 /** p50 of a bare consistent GetItem through the delayed client: the unit "one AWS round trip" on this machine. */
 async function roundTripP50(emulators: Emulators): Promise<number> {

@@ -3,19 +3,14 @@
  * Times are epoch milliseconds inside the system and RFC 3339 strings only at the HTTP edge.
  */
 
-/** Contract §3. An absent field places no limit; an empty list allows nothing. */
-export interface Scope {
-  maxTransactionSize?: number;
-  /** ISO 4217 code; the issuer normalises an absent currency to "EUR". */
-  currency?: string;
-  allowedCounterparties?: string[];
-  allowedActions?: string[];
-  allowedRegions?: string[];
-  maxTransactionsPerHour?: number;
-  maxDailyVolume?: number;
-}
+/**
+ * The contract's scope (§3) and signed-action envelope (§4) are the SDK's types, and the default currency its constant:
+ * one definition for what clients sign and what the service checks (docs/architecture.md, "Shared with the SDK").
+ */
+import type { ActionPayload, Scope } from '../../packages/sdk/src/types.js';
 
-export const DEFAULT_CURRENCY = 'EUR';
+export { DEFAULT_CURRENCY } from '../../packages/sdk/src/scope/normalize-scope.js';
+export type { ActionPayload, Scope, SignedEnvelope, UnsignedEnvelope } from '../../packages/sdk/src/types.js';
 
 /** Agent ids (docs/api.md §1): `a_` + 16–64 of `[0-9a-z]`. Anything else names no agent (a path → 404, a cursor → 400). */
 export const AGENT_ID_PATTERN = /^a_[0-9a-z]{16,64}$/;
@@ -102,28 +97,6 @@ export interface TenantRecord {
   id: string;
   createdAt: number;
   issuingCa: CaRecord;
-}
-
-/** Contract §4: the signed-action envelope. */
-export interface ActionPayload {
-  action: string;
-  amount?: number;
-  currency?: string;
-  counterparty?: string;
-  region?: string;
-  [field: string]: unknown;
-}
-
-export interface UnsignedEnvelope {
-  payload: ActionPayload;
-  certificateFingerprint: string;
-  timestamp: number;
-  nonce: string;
-}
-
-export interface SignedEnvelope extends UnsignedEnvelope {
-  /** Standard base64 of a DER ECDSA or PKCS#1 v1.5 RSA signature over JCS(envelope without signature). */
-  signature: string;
 }
 
 export type RiskBand = 'low' | 'medium' | 'high' | 'critical';
