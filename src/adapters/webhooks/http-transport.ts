@@ -118,11 +118,17 @@ export async function checkWebhookDestination(
   raw: string,
   policy: UrlPolicy,
   resolve: Resolver = systemResolver,
+  /** A name whose DNS server never answers must not hold the request (the gateway gives up at 29 s). */
+  resolveTimeoutMs = 5_000,
 ): Promise<URL> {
   const url = checkWebhookUrl(raw, policy);
   const host = bareHost(url);
   if (isIP(host) !== 0) return url;
-  const addresses = await resolve(host).catch(() => []);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<LookupAddress[]>((done) => {
+    timer = setTimeout(() => done([]), resolveTimeoutMs);
+  });
+  const addresses = await Promise.race([resolve(host).catch(() => []), timedOut]).finally(() => clearTimeout(timer));
   if (addresses.length === 0) throw invalidRequest('url host does not resolve', 'url');
   const allowed = addressRule(url, policy);
   if (addresses.some((a) => !allowed(a.address))) {

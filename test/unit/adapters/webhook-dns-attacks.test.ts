@@ -5,7 +5,8 @@
  *   (or to a mix of public and private addresses) at delivery is refused at connect time, before any byte is sent;
  * - local mode's plain http is for loopback only: `http://localhost` whose name resolves to a public address is
  *   refused at creation and at delivery (cleartext never leaves the machine);
- * - a name that stops resolving fails the attempt and is refused at creation.
+ * - a name that stops resolving fails the attempt and is refused at creation; one whose DNS server never answers is
+ *   refused at creation after a timeout (at delivery the attempt's deadline covers the lookup).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,6 +88,16 @@ describe("local mode's http is loopback only", () => {
     const transport = new HttpWebhookTransport({ ...LOCAL, resolve, timeoutMs: 2_000 });
     await expect(post(transport, `http://localhost:${port}/h`)).rejects.toThrow('destination address refused');
   });
+});
+
+describe('a name whose DNS server never answers', () => {
+  it('is refused at creation after the resolve timeout instead of holding the request', async () => {
+    const never: Resolver = () => new Promise(() => {});
+    await expect(checkWebhookDestination('https://tarpit.example/h', DEPLOYED, never, 100)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      field: 'url',
+    });
+  }, 5_000);
 });
 
 describe('a name that does not resolve', () => {
