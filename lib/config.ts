@@ -67,6 +67,8 @@ export const kakuninConfigSchema = z
         /** Attach an AWS WAF web ACL (managed common + known-bad-inputs rules and a per-IP rate rule). */
         waf: z.boolean().default(false),
         wafRateLimitPer5Min: z.number().int().min(100).default(2_000),
+        /** Per API key (the `Authorization` header): one key cannot spend the stage budget every caller shares. */
+        wafRateLimitPerKeyPer5Min: z.number().int().min(100).default(60_000),
       })
       .strict()
       .prefault({}),

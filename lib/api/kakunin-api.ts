@@ -32,6 +32,7 @@ export interface KakuninApiProps {
   authorizerCacheSeconds: number;
   waf: boolean;
   wafRateLimitPer5Min: number;
+  wafRateLimitPerKeyPer5Min: number;
   logRetention: RetentionDays;
 }
 
@@ -93,6 +94,7 @@ export class KakuninApi extends Construct {
       new ApiWaf(this, 'Waf', {
         stageArn: this.api.deploymentStage.stageArn,
         ratePer5Minutes: props.wafRateLimitPer5Min,
+        ratePerKeyPer5Minutes: props.wafRateLimitPerKeyPer5Min,
       });
     } else {
       Validations.of(this.api.deploymentStage).acknowledge({

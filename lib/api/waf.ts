@@ -1,5 +1,10 @@
 /**
- * Optional AWS WAF in front of the API stage: AWS managed common and known-bad-input rules, plus a per-IP rate rule.
+ * Optional AWS WAF in front of the API stage: AWS managed common and known-bad-input rules, a per-IP rate rule, and a
+ * per-API-key rate rule. The stage throttle is shared by every caller, so without the per-key rule one key (a leaked
+ * verifier key, say, sending junk envelopes that are each audited) could spend the whole stage budget and the tenant
+ * ledger's write capacity, and every other key of every tenant would see 429s; agents behind one NAT share an IP, so
+ * the per-IP rule alone cannot tell them apart. The key is aggregated from the `Authorization` header as sent (WAF
+ * keeps only its own counters; sampled requests, which would store it, are off).
  * Off by default (a web ACL costs ~$5/month plus $0.60 per million requests, docs/cost.md).
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
@@ -8,6 +13,8 @@ import { Construct } from 'constructs';
 export interface ApiWafProps {
   stageArn: string;
   ratePer5Minutes: number;
+  /** Requests one API key may make in any 5-minute window before WAF blocks it (403) until it slows down. */
+  ratePerKeyPer5Minutes: number;
 }
 
 const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
@@ -39,6 +46,23 @@ export class ApiWaf extends Construct {
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,
             metricName: 'PerIpRateLimit',
+            sampledRequestsEnabled: false,
+          },
+        },
+        {
+          name: 'PerApiKeyRateLimit',
+          priority: 4,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: props.ratePerKeyPer5Minutes,
+              aggregateKeyType: 'CUSTOM_KEYS',
+              customKeys: [{ header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+            },
+          },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'PerApiKeyRateLimit',
             sampledRequestsEnabled: false,
           },
         },

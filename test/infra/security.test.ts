@@ -335,6 +335,28 @@ describe('API Gateway', () => {
     withWaf.resourceCountIs('AWS::WAFv2::WebACL', 1);
     withWaf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
+
+  it('limits each API key, not only each IP: one key cannot spend the stage budget every caller shares', () => {
+    const rulesOf = (template: ReturnType<typeof buildTestApp>['stateless']) =>
+      Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]?.Properties.Rules as {
+        Name: string;
+        Action: unknown;
+        Statement: { RateBasedStatement?: Record<string, unknown> };
+        VisibilityConfig: { SampledRequestsEnabled: boolean };
+      }[];
+    const rules = rulesOf(buildTestApp({ api: { waf: true } }).stateless);
+    const perKey = rules.find((r) => r.Name === 'PerApiKeyRateLimit');
+    expect(perKey?.Action).toEqual({ Block: {} });
+    expect(perKey?.Statement.RateBasedStatement).toEqual({
+      Limit: 60_000,
+      AggregateKeyType: 'CUSTOM_KEYS',
+      CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+    });
+    // Sampled requests would store the Authorization header (an API key): off on every rule and the ACL.
+    expect(rules.every((r) => r.VisibilityConfig.SampledRequestsEnabled === false)).toBe(true);
+    const tuned = rulesOf(buildTestApp({ api: { waf: true, wafRateLimitPerKeyPer5Min: 900 } }).stateless);
+    expect(tuned.find((r) => r.Name === 'PerApiKeyRateLimit')?.Statement.RateBasedStatement?.Limit).toBe(900);
+  });
 });
 
 describe('Lambda', () => {
