@@ -98,6 +98,11 @@ describe('a name whose DNS server never answers', () => {
       field: 'url',
     });
   }, 5_000);
+
+  it("fails a delivery attempt at the attempt's deadline (the deadline covers the lookup)", async () => {
+    const transport = new HttpWebhookTransport({ ...DEPLOYED, resolve: () => new Promise(() => {}), timeoutMs: 200 });
+    await expect(post(transport, 'https://tarpit.example/h')).rejects.toThrow('timed out');
+  }, 5_000);
 });
 
 describe('a name that does not resolve', () => {
