@@ -15,6 +15,7 @@ import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-han
 import {
   baselineSchema,
   createWebhookSchema,
+  lockedFigures,
   MAX_WEBHOOKS_PER_TENANT,
   statsQuerySchema,
   WEBHOOK_ID_PATTERN,
@@ -89,12 +90,8 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
       },
       'PUT /v1/agents/{id}/baseline': async (request: MonitoringRequest) => {
         const agent = await agentOf(request, 'baseline:lock');
-        const { transaction_size: size, ...rest } = parseBody(request.event, baselineSchema);
         const lock: BaselineLock = {
-          ...rest,
-          ...(size === undefined || size.p50 === null || size.p99 === null
-            ? {}
-            : { transaction_size: { p50: size.p50, p99: size.p99 } }),
+          ...lockedFigures(parseBody(request.event, baselineSchema)),
           lockedAt: request.ctx.clock.now(),
           lockedBy: request.principal.keyId,
         };

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { fieldPath } from '../envelope/schema.js';
-import type { BacktestConfig } from './baseline-schema.js';
+import { type BacktestConfig, lockedFigures } from './baseline-schema.js';
 import { createBehaviorEngine } from './index.js';
 import type { AgentBehaviorState, BehaviorSettings, Contribution } from './types.js';
 
@@ -58,6 +58,8 @@ export function runBacktest(lines: string[], config: BacktestConfig, emit: (line
   const parsed = lines.map((raw, i) => (raw.trim() === '' ? undefined : parseLine(raw, i + 1)));
   const engine = createBehaviorEngine();
   const settings = backtestSettings(config);
+  // The figures the route would lock for the same body (a null transaction size locks none).
+  const baseline = config.baseline === undefined ? undefined : lockedFigures(config.baseline);
   const states = new Map<string, AgentBehaviorState>();
   let count = 0;
   parsed.forEach((line, i) => {
@@ -79,7 +81,7 @@ export function runBacktest(lines: string[], config: BacktestConfig, emit: (line
         ...(line.certificateFingerprint ? { certificateFingerprint: line.certificateFingerprint } : {}),
       },
       settings,
-      config.baseline,
+      baseline,
     );
     const { score, band, contributions } = result.assessment;
     emit({

@@ -18,6 +18,8 @@ const TAIL_HIT = 0.01;
 /** What scoreAmount saw: an ordinary amount, one in the agent's 1 % tail, or a tail amount in a run of them. */
 export const AMOUNT_ORDINARY = 0;
 export const AMOUNT_TAIL = 1;
+/** ln(p99 / p50) of a locked size is taken as at least ln 1.1 (see scoreAmount). */
+const MIN_LOCKED_LOG_SPREAD = Math.log(1.1);
 export const AMOUNT_TAIL_RUN = 2;
 
 /**
@@ -31,9 +33,11 @@ export function scoreAmount(state: AgentState, ctx: ActionContext): number {
   if (amount === undefined) return AMOUNT_ORDINARY;
   const locked = ctx.baseline?.transaction_size;
   const { params } = ctx;
-  if (locked && locked.p50 > 0 && locked.p99 > locked.p50) {
-    // A log-normal through the locked p50 and p99.
-    const sigma = (Math.log(locked.p99) - Math.log(locked.p50)) / Z99;
+  if (locked && locked.p50 > 0 && locked.p99 >= locked.p50) {
+    // A log-normal through the locked p50 and p99, its p99 at least 10 % above its p50: a fixed-price agent
+    // (p50 = p99) still has a reference, under which 20 % more is already rare and twice the price off the scale.
+    // (A p50 of 0 defines no log-normal: the agent's own amounts are the reference then; docs/behavior.md.)
+    const sigma = Math.max(Math.log(locked.p99) - Math.log(locked.p50), MIN_LOCKED_LOG_SPREAD) / Z99;
     const p = amount > 0 ? normalTail((Math.log(amount) - Math.log(locked.p50)) / sigma) : 1;
     const s = scanSurprise(state, ctx, SCAN_SLOTS.amount, p, TAIL_HIT, p < TAIL_HIT);
     const kind = tailKind(state, ctx, p);

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockedBaselineSchema } from '../../../src/core/behavior/baseline-schema.js';
+import { baselineSchema } from '../../../src/http/monitoring-schemas.js';
 import { runBacktestCommand } from '../../../src/local/backtest-command.js';
 import { UsageError } from '../../../src/local/cli-args.js';
 
@@ -49,6 +51,22 @@ describe('kakunin backtest', () => {
     await expect(run(['--config', config], '')).rejects.toThrow(UsageError);
     await expect(run(['--config', join(dir, 'missing.json')], '')).rejects.toThrow(/cannot read/);
     await expect(run(['--bogus'], '')).rejects.toThrow(UsageError);
+  });
+
+  it('accepts and refuses exactly the baseline bodies the route does (one schema)', async () => {
+    expect(baselineSchema).toBe(lockedBaselineSchema);
+    const dir = mkdtempSync(join(tmpdir(), 'kakunin-backtest-'));
+    const config = join(dir, 'agent.json');
+    const withBaseline = async (baseline: unknown) => {
+      writeFileSync(config, JSON.stringify({ baseline }));
+      return run(['--config', config], `${line(1_000)}\n`);
+    };
+    // The stats of an agent without amounts answer null quantiles; copied into a lock they lock no size.
+    expect((await withBaseline({ transaction_size: { p50: null, p99: null }, active_hours: [[8, 18]] })).code).toBe(0);
+    await expect(withBaseline({ transaction_size: { p50: null, p99: null } })).rejects.toThrow(/at least one baseline/);
+    await expect(withBaseline({ transaction_size: { p50: 5, p99: null } })).rejects.toThrow(/p99 is null/);
+    await expect(withBaseline({ transaction_size: { p50: 9, p99: 5 } })).rejects.toThrow(/p99 must be ≥ p50/);
+    await expect(withBaseline({ preferred_counterparties: ['x'.repeat(129)] })).rejects.toThrow(UsageError);
   });
 
   it('stops on a bad line, naming it', async () => {

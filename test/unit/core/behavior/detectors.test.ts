@@ -73,6 +73,19 @@ describe('detectors', () => {
     expect(amount.baseline).toBe(200);
   });
 
+  it('amount vs a fixed-price lock (p50 = p99): twice the price is off the scale, the price itself is not', () => {
+    const fixed = { transaction_size: { p50: 9.99, p99: 9.99 } };
+    const { state, at } = trainedAgent();
+    const atPrice = engine.apply(state, action('fix-0', at, { amount: 9.99 }), ENFORCE, fixed);
+    expect(signals(atPrice)).not.toContain('amount');
+    const doubled = engine.apply(state, action('fix-1', at + MINUTE, { amount: 19.98 }), ENFORCE, fixed);
+    const amount = doubled.assessment.contributions.find((c) => c.signal === 'amount')!;
+    expect(amount.observed).toBe(19.98);
+    expect(amount.baseline).toBe(9.99);
+    // Before the floor on the locked spread, p50 = p99 locked nothing: the amount was scored against the agent's own
+    // sketch (baseline = its p99 there), never against the lock.
+  });
+
   it('counterparty novelty and spread: many new recipients in minutes (exfiltration-like)', () => {
     const { state, at } = trainedAgent();
     const results = run(
