@@ -11,6 +11,7 @@ import { invalidRequest, notFound } from '../src/core/errors.js';
 import type { AgentRecord, BaselineLock, EventType, WebhookSubscription } from '../src/core/model.js';
 import { riskBand } from '../src/core/model.js';
 import { toLockedBaseline } from '../src/core/monitoring/action-consumer.js';
+import { auditedUrl } from '../src/core/webhooks/audited-url.js';
 import { type AuthenticatedRequest, createApiHandler } from '../src/http/api-handler.js';
 import {
   baselineSchema,
@@ -122,14 +123,15 @@ export const createMonitoringHandler = (contextProvider: Provider<MonitoringCont
           secret: newSecret(request.ctx.random),
           createdAt: request.ctx.clock.now(),
         };
-        // The audit entry names the webhook, never its secret.
+        // The audit entry names the webhook, never its secret, nor the URL's path or query (often a credential: the
+        // ledger can never forget it); a hash of the full URL lets its holder prove which one it was.
         await request.ctx.ledger.append({
           tenantId,
           actorId: keyId,
           type: 'webhook.created',
           payload: {
             webhookId: subscription.id,
-            url: subscription.url,
+            ...auditedUrl(subscription.url),
             eventTypes: subscription.eventTypes,
             by: keyId,
           },

@@ -2,6 +2,7 @@
  * The monitoring and webhook routes through the handlers: who may call them, tenant isolation, input bounds, the
  * audit entries (never a secret), and the webhook lifecycle including delivery, dead letter and replay.
  */
+import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS } from '../../../src/core/webhooks/delivery-schedule.js';
 import { createTestApi, type TestApi } from './harness.js';
@@ -80,6 +81,32 @@ describe('monitoring and webhook routes', () => {
   it('answers a new agent risk as 0/low as of its creation', async () => {
     const answer = await api.call({ method: 'GET', path: `/v1/agents/${agentId}/risk`, key: admin });
     expect(answer.json).toEqual({ score: 0, band: 'low', contributions: [], updatedAt: '2026-01-15T12:00:00.000Z' });
+  });
+
+  it("audits a webhook's scheme, host and URL hash, never the path or query that may hold the receiver's token", async () => {
+    const url = 'https://93.184.216.34/services/T0001/B0002/s3cr3tT0k3n?token=abc123';
+    const created = await api.call({ method: 'POST', path: '/v1/webhooks', key: admin, body: { url } });
+    expect(created.status).toBe(201);
+    const entry = api.ports.ledger
+      .rawChain('t1')
+      .find(
+        (e) =>
+          e.type === 'webhook.created' &&
+          (e.payload as { webhookId?: string } | undefined)?.webhookId === created.json.id,
+      );
+    expect(entry?.payload).toEqual({
+      webhookId: created.json.id,
+      url: 'https://93.184.216.34/…',
+      urlSha256: createHash('sha256').update(created.json.url).digest('hex'),
+      eventTypes: [],
+      by: expect.any(String),
+    });
+    const chain = JSON.stringify(api.ports.ledger.rawChain('t1'));
+    for (const secret of ['s3cr3tT0k3n', 'abc123', 'T0001']) expect(chain).not.toContain(secret);
+    // The delivery itself still goes to the full URL.
+    const listed = await api.call({ method: 'GET', path: '/v1/webhooks', key: admin });
+    expect(listed.json.items.map((w: { url: string }) => w.url)).toContain(created.json.url);
+    await api.call({ method: 'DELETE', path: `/v1/webhooks/${created.json.id}`, key: admin });
   });
 
   it('creates a webhook with a whsec_ secret shown once, audited without it, listed without it, deleted', async () => {
