@@ -14,10 +14,10 @@ import {
   certificate,
   DELAY_MS,
   envelopes,
-  percentile,
   round,
   SAMPLES,
   TENANT,
+  timeVerifications,
   VARIANTS,
 } from './verify-latency.bench.js';
 
@@ -71,29 +71,21 @@ async function measure(index: number) {
     clock: ports.clock,
     config: {},
   });
-  const pool = envelopes(leaf, pair.privateKey, SAMPLES + 5);
-  for (const envelope of pool.slice(0, 5)) await verifier.verify(TENANT, envelope); // warm the facts cache
-  const latencies: number[] = [];
-  const before = counter.n;
-  for (const envelope of pool.slice(5)) {
-    const started = performance.now();
-    const outcome = await verifier.verify(TENANT, envelope);
-    latencies.push(performance.now() - started);
-    if (!outcome.verified) throw new Error(`bench envelope rejected: ${outcome.error.code}`);
-  }
-  latencies.sort((a, b) => a - b);
-  const p50 = percentile(latencies, 0.5);
-  const p99 = percentile(latencies, 0.99);
+  const { p50, p99, samples, calls } = await timeVerifications(
+    verifier,
+    envelopes(leaf, pair.privateKey, SAMPLES + 5),
+    counter,
+  );
   return {
     bench: `verify-rounds ${variant.label}`,
     delay_ms: DELAY_MS,
-    samples: latencies.length,
+    samples,
     p50_ms: round(p50),
     p99_ms: round(p99),
     p50_x_delay: round(p50 / DELAY_MS),
     p99_x_delay: round(p99 / DELAY_MS),
     target_p50_x_delay: variant.target,
-    port_calls_per_verification: round((counter.n - before) / latencies.length),
+    port_calls_per_verification: round(calls),
   };
 }
 
