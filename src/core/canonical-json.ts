@@ -50,12 +50,15 @@ export function canonicalObjectString(fields: Readonly<Record<string, unknown>>)
   return `{${members}}`;
 }
 
-/** Deep-freezes a JSON value built by the caller (no cycles), so its canonical text can be remembered. */
+/**
+ * Deep-freezes a JSON value built by the caller, so its canonical text can be remembered. Each object is marked
+ * before its children are visited, so a cycle (which JCS then refuses) ends the walk instead of recursing for ever.
+ */
 export function freezeJson<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !frozenTexts.has(value)) {
+    frozenTexts.set(value, null);
     for (const child of Object.values(value)) freezeJson(child);
     Object.freeze(value);
-    frozenTexts.set(value, null);
   }
   return value;
 }

@@ -65,6 +65,14 @@ describe('canonical JSON', () => {
     expect(canonicalObjectString({ payload, id: 'x' })).toBe(canonicalize({ payload, id: 'x' }));
   });
 
+  it('freezes a cyclic value without recursing for ever; its canonical form is refused, as the library refuses it', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { back: cyclic };
+    expect(freezeJson(cyclic)).toBe(cyclic);
+    expect(Object.isFrozen(cyclic.self)).toBe(true);
+    expect(() => canonicalString(cyclic)).toThrow(/Circular/);
+  });
+
   it('never remembers a value it did not freeze: a mutated object is canonicalised afresh', () => {
     const payload: Record<string, unknown> = { action: 'charge' };
     expect(canonicalString(payload)).toBe('{"action":"charge"}');
